@@ -1,0 +1,19 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+import KsleuthEvents
+
+/// The validated settings of one analysis run, built by the command line from its flags.
+public struct AnalysisConfiguration: Sendable {
+    /// Lines are cut to this many bytes.
+    public var maximumLineLength: Int
+    /// Bytes read from an input at once.
+    public var chunkSize: Int
+    /// Caps on each incident.
+    public var limits: IncidentLimits
+
+    public init(maximumLineLength: Int = 64 * 1024, chunkSize: Int = 1 << 20, limits: IncidentLimits = .standard) {
+        self.maximumLineLength = maximumLineLength
+        self.chunkSize = chunkSize
+        self.limits = limits
+    }
+}

@@ -1,0 +1,52 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+/// One report the kernel printed — an oops, an OOM kill, a lockup — with the lines that are
+/// its evidence.
+public struct Incident: Sendable, Hashable {
+    /// What kind of report it is.
+    public var kind: IncidentKind
+    /// A one-line name for it; for now the report's header line.
+    public var title: String
+    /// Where it lies in the input.
+    public var evidence: EvidenceSpan
+    /// The header's printk stamp, in microseconds since boot.
+    public var monotonicMicroseconds: Int64?
+    /// The header's wall-clock time as the log printed it.
+    public var wallClock: String?
+    /// The host from a syslog or journal prefix.
+    public var host: String?
+    /// The printk caller id of the header (`T123`, `C1`).
+    public var caller: String?
+    /// Whether the report was cut short: by the end of the input, or by the incident size cap.
+    public var isTruncated: Bool
+    /// Why it is truncated.
+    public var truncationReason: String?
+    /// The evidence lines, in input order (a noise line in between is not among them).
+    public var lines: [EvidenceLine]
+    /// The index in `lines` of the header line (after any `cut here` preamble).
+    public var headerIndex: Int
+    /// Kind-specific findings, filled by analyses.
+    public var details: Details
+
+    public init(
+        kind: IncidentKind, title: String, evidence: EvidenceSpan, monotonicMicroseconds: Int64?, wallClock: String?,
+        host: String?, caller: String?, isTruncated: Bool, truncationReason: String?, lines: [EvidenceLine],
+        headerIndex: Int, details: Details = Details()
+    ) {
+        self.kind = kind
+        self.title = title
+        self.evidence = evidence
+        self.monotonicMicroseconds = monotonicMicroseconds
+        self.wallClock = wallClock
+        self.host = host
+        self.caller = caller
+        self.isTruncated = isTruncated
+        self.truncationReason = truncationReason
+        self.lines = lines
+        self.headerIndex = headerIndex
+        self.details = details
+    }
+
+    /// The header line.
+    public var header: EvidenceLine { lines[headerIndex] }
+}

@@ -1,0 +1,46 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+/// What kind of event the kernel reported. The raw value is the stable `kind` string of the
+/// JSON output.
+public enum IncidentKind: String, Sendable, CaseIterable, Codable {
+    case oom = "oom"
+    case pageAllocationFailure = "page-allocation-failure"
+    case showMem = "show-mem"
+    case oops = "oops"
+    case generalProtectionFault = "general-protection-fault"
+    case bug = "bug"
+    case warning = "warning"
+    case panic = "panic"
+    case kasan = "kasan"
+    case kfence = "kfence"
+    case kmsan = "kmsan"
+    case kcsan = "kcsan"
+    case ubsan = "ubsan"
+    case slabCorruption = "slab-corruption"
+    case badPage = "bad-page"
+    case listCorruption = "list-corruption"
+    case atomicContext = "atomic-context"
+    case lockdep = "lockdep"
+    case hungTask = "hung-task"
+    case softLockup = "soft-lockup"
+    case hardLockup = "hard-lockup"
+    case rcuStall = "rcu-stall"
+    case workqueueLockup = "workqueue-lockup"
+    case machineCheck = "machine-check"
+
+    /// The family decides which later lines may join an open report: a panic joins a
+    /// crash, an `oom_reaper:` line joins a memory report.
+    public var family: IncidentFamily {
+        switch self {
+        case .oom, .pageAllocationFailure, .showMem: .memory
+        default: .crash
+        }
+    }
+}
+
+/// Reports that share a shape: crashes (oops, BUG, WARNING, sanitizers, lockups) end with a
+/// call trace and maybe a panic; memory reports carry Mem-Info and task tables.
+public enum IncidentFamily: String, Sendable {
+    case crash
+    case memory
+}

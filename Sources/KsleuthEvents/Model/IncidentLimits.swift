@@ -1,0 +1,28 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+/// Caps that keep memory bounded by the size of one incident, whatever the input.
+public struct IncidentLimits: Sendable, Hashable {
+    /// An incident is closed, as truncated, once it holds this many lines.
+    public var maximumLines: Int
+    /// An incident is closed, as truncated, once its lines hold this many bytes.
+    public var maximumBytes: Int
+    /// Reports open at once (one per printk caller); the oldest is closed beyond this.
+    public var maximumOpenReports: Int
+    /// Lines of other text tolerated inside a report before it is considered over.
+    public var foreignLineTolerance: Int
+    /// A pause in printk stamps longer than this ends a report (microseconds).
+    public var maximumPauseMicroseconds: Int64
+
+    public init(
+        maximumLines: Int = 4000, maximumBytes: Int = 512 * 1024, maximumOpenReports: Int = 16,
+        foreignLineTolerance: Int = 4, maximumPauseMicroseconds: Int64 = 10_000_000
+    ) {
+        self.maximumLines = maximumLines
+        self.maximumBytes = maximumBytes
+        self.maximumOpenReports = maximumOpenReports
+        self.foreignLineTolerance = foreignLineTolerance
+        self.maximumPauseMicroseconds = maximumPauseMicroseconds
+    }
+
+    public static let standard = IncidentLimits()
+}

@@ -1,0 +1,222 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+import KsleuthInput
+import KsleuthPatterns
+
+/// Turns a stream of log lines into incidents: a state machine fed one line at a time.
+///
+/// For each line it asks the cheap question first — does the kernel's text contain one of
+/// the start rules' literals? — and runs a pattern only when it does, or when a report is
+/// open. Lines are routed by printk caller id, so interleaved reports of several CPUs are
+/// assembled apart. A report ends at its end marker, at a pause in the stamps, after a few
+/// lines that do not belong, when a new report begins, or at the size cap (then it is marked
+/// truncated). ``finish(_:)`` flushes what is still open at the end of the input, marked
+/// truncated when the input stops in the middle of it. Nothing is dropped.
+public final class IncidentRecognizer {
+    /// The name stored in each incident's evidence.
+    public let inputName: String
+    /// The caps in force.
+    public let limits: IncidentLimits
+
+    private let rules: CompiledReportRules
+    private let scratch = MatchScratch()
+    private var streams: [ReportStream] = []
+    private var ordering = IncidentOrdering()
+    private var lastLineNumber = 0
+
+    public init(inputName: String, rules: CompiledReportRules = .standard, limits: IncidentLimits = .standard) {
+        self.inputName = inputName
+        self.rules = rules
+        self.limits = limits
+    }
+
+    /// Feeds one line; `emit` receives every incident this line completes, in input order.
+    public func accept(_ line: LogLine, _ emit: (Incident) -> Void) {
+        lastLineNumber = line.raw.number
+        guard line.format.carriesKernelText else {
+            noteForeignLine(onStream: index(for: nil, creating: false), line)
+            release(emit)
+            return
+        }
+        closeStaleReports(at: line)
+        let streamIndex = index(for: line.caller, creating: true)!
+        let message = line.message
+        if let ruleIndex = rules.firstRule(confirming: message, using: scratch) {
+            start(rules.rules[ruleIndex], line, streamIndex)
+        } else if streams[streamIndex].open != nil {
+            continueReport(line, streamIndex)
+        } else if ReportBodyGrammar.isPreamble(message) {
+            streams[streamIndex].preamble = evidence(line)
+        } else {
+            streams[streamIndex].preamble = nil
+        }
+        streams[streamIndex].lastLineNumber = line.raw.number
+        release(emit)
+    }
+
+    /// Ends the input: every open report becomes an incident.
+    public func finish(_ emit: (Incident) -> Void) {
+        for index in streams.indices where streams[index].open != nil {
+            let open = streams[index].open!
+            let cutShort = !open.hasEnded && !open.lastLineIsTerminal && open.foreignLines == 0
+            close(index, truncationReason: cutShort ? "the input ends inside the report" : nil)
+        }
+        ordering.release(before: nil, emit)
+    }
+
+    // MARK: - Starting reports
+
+    private func start(_ rule: ReportStartRule, _ line: LogLine, _ streamIndex: Int) {
+        switch rule.role {
+        case .followUp(let family):
+            if let target = openStream(of: family, preferring: streamIndex) {
+                streams[target].open!.append(evidence(line))
+                markTerminal(line.message, target)
+                return
+            }
+        case .dieLine:
+            if let open = streams[streamIndex].open, open.kind.family == .crash, !open.hasDieLine, !open.hasEnded {
+                streams[streamIndex].open!.hasDieLine = true
+                streams[streamIndex].open!.append(evidence(line))
+                return
+            }
+        case .header:
+            if let open = streams[streamIndex].open, open.absorbs.contains(rule.kind),
+                open.linesSinceHeader < ReportStartRule.mergeWindow, !open.hasEnded
+            {
+                streams[streamIndex].open!.append(evidence(line))
+                return
+            }
+        }
+        var preamble = streams[streamIndex].preamble
+        if let candidate = preamble, candidate.number != line.raw.number - 1 { preamble = nil }
+        if streams[streamIndex].open != nil {
+            if let candidate = preamble, streams[streamIndex].open!.lines.last == candidate {
+                streams[streamIndex].open!.lines.removeLast()
+            }
+            close(streamIndex, truncationReason: nil)
+        }
+        let report = OpenReport(
+            kind: rule.kind, header: evidence(line), preamble: preamble, line: line, absorbs: rule.absorbs,
+            hasDieLine: rule.role == .dieLine)
+        streams[streamIndex].open = report
+        streams[streamIndex].preamble = nil
+        enforceOpenReportLimit()
+    }
+
+    // MARK: - Continuing and ending reports
+
+    private func continueReport(_ line: LogLine, _ streamIndex: Int) {
+        let message = line.message
+        let open = streams[streamIndex].open!
+        let isPreamble = ReportBodyGrammar.isPreamble(message)
+        if isPreamble { streams[streamIndex].preamble = evidence(line) }
+        if open.hasEnded {
+            if isPanicTail(message) {
+                streams[streamIndex].open!.append(evidence(line))
+            } else {
+                close(streamIndex, truncationReason: nil)
+            }
+            return
+        }
+        let belongs =
+            line.format == .continuation || message.first.map { $0 == 0x20 || $0 == 0x09 } == true
+            || isPreamble || rules.isBodyLine(message, using: scratch)
+        guard belongs else {
+            noteForeignLine(onStream: streamIndex, line)
+            return
+        }
+        streams[streamIndex].open!.append(evidence(line))
+        if ReportBodyGrammar.endMarkers.contains(where: { message.hasPrefix($0) }) {
+            streams[streamIndex].open!.hasEnded = true
+        }
+        markTerminal(message, streamIndex)
+        let report = streams[streamIndex].open!
+        if report.lines.count >= limits.maximumLines || report.byteCount >= limits.maximumBytes {
+            close(
+                streamIndex,
+                truncationReason:
+                    "the report reached the cap of \(limits.maximumLines) lines or \(limits.maximumBytes) bytes")
+        }
+    }
+
+    private func noteForeignLine(onStream streamIndex: Int?, _ line: LogLine) {
+        guard let streamIndex, streams[streamIndex].open != nil else { return }
+        streams[streamIndex].open!.foreignLines += 1
+        if streams[streamIndex].open!.foreignLines > limits.foreignLineTolerance || streams[streamIndex].open!.hasEnded {
+            close(streamIndex, truncationReason: nil)
+        }
+    }
+
+    private func markTerminal(_ message: UnsafeRawBufferPointer, _ streamIndex: Int) {
+        var start = 0
+        while start < message.count, message[start] == 0x20 || message[start] == 0x09 { start += 1 }
+        let trimmed = UnsafeRawBufferPointer(rebasing: message[start...])
+        streams[streamIndex].open!.lastLineIsTerminal = ReportBodyGrammar.terminalMarkers.contains {
+            trimmed.hasPrefix($0) || (trimmed.count > $0.count + 8 && trimmed.containsBytes($0))
+        }
+    }
+
+    private func isPanicTail(_ message: UnsafeRawBufferPointer) -> Bool {
+        ReportBodyGrammar.panicTail.contains { message.hasPrefix($0) }
+    }
+
+    /// Closes reports whose stream has gone quiet: a pause in the stamps, a clock that went
+    /// backwards (a reboot), or many lines of input since their last line.
+    private func closeStaleReports(at line: LogLine) {
+        for index in streams.indices {
+            guard let open = streams[index].open else { continue }
+            var stale = line.raw.number - open.lastLineNumber > 1000
+            if let now = line.monotonicMicroseconds, let last = open.lastMonotonic,
+                line.caller == nil || streams[index].caller == line.caller || now - last > limits.maximumPauseMicroseconds
+            {
+                stale = stale || now - last > limits.maximumPauseMicroseconds || now < last - 1_000_000
+            }
+            if stale { close(index, truncationReason: nil) }
+        }
+    }
+
+    private func close(_ streamIndex: Int, truncationReason: String?) {
+        guard let open = streams[streamIndex].open else { return }
+        streams[streamIndex].open = nil
+        ordering.add(open.incident(file: inputName, truncationReason: truncationReason))
+    }
+
+    private func release(_ emit: (Incident) -> Void) {
+        let oldest = streams.compactMap { $0.open?.lines[0].number }.min()
+        ordering.release(before: oldest, emit)
+    }
+
+    // MARK: - Streams
+
+    private func index(for caller: CallerID?, creating: Bool) -> Int? {
+        if let index = streams.firstIndex(where: { $0.caller == caller }) { return index }
+        guard creating else { return nil }
+        if streams.count >= 4 * limits.maximumOpenReports {
+            streams.removeAll { $0.open == nil }
+        }
+        streams.append(ReportStream(caller: caller, open: nil, preamble: nil, lastLineNumber: lastLineNumber))
+        return streams.count - 1
+    }
+
+    private func openStream(of family: IncidentFamily, preferring preferred: Int) -> Int? {
+        if let open = streams[preferred].open, open.kind.family == family { return preferred }
+        return streams.indices
+            .filter { streams[$0].open?.kind.family == family }
+            .max { streams[$0].lastLineNumber < streams[$1].lastLineNumber }
+    }
+
+    private func enforceOpenReportLimit() {
+        let openIndices = streams.indices.filter { streams[$0].open != nil }
+        guard openIndices.count > limits.maximumOpenReports,
+            let oldest = openIndices.min(by: { streams[$0].lastLineNumber < streams[$1].lastLineNumber })
+        else { return }
+        close(oldest, truncationReason: "more than \(limits.maximumOpenReports) reports were open at once")
+    }
+
+    private func evidence(_ line: LogLine) -> EvidenceLine {
+        EvidenceLine(
+            number: line.raw.number, byteOffset: line.raw.byteOffset, length: line.raw.bytes.count,
+            text: String(decoding: line.message, as: UTF8.self), monotonicMicroseconds: line.monotonicMicroseconds)
+    }
+}

@@ -1,0 +1,70 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+import KsleuthInput
+
+/// A report that has begun and not yet ended: its lines so far and what is known of its
+/// shape.
+struct OpenReport {
+    var kind: IncidentKind
+    var lines: [EvidenceLine]
+    var headerIndex: Int
+    var byteCount: Int
+    var wallClock: String?
+    var host: String?
+    var caller: CallerID?
+    /// Kinds that join this report when they open right after its header.
+    var absorbs: Set<IncidentKind>
+    /// Whether the architecture's die line (`Oops: 0000 [#1]`) has been seen.
+    var hasDieLine: Bool
+    /// Whether an end marker (`---[ end trace … ]---`) has been seen.
+    var hasEnded = false
+    /// Whether the last line is one a report may stop after.
+    var lastLineIsTerminal = false
+    /// Consecutive lines since the last one that belonged.
+    var foreignLines = 0
+    /// The stamp of the last line that belonged.
+    var lastMonotonic: Int64?
+    /// The input line number of the last line that belonged.
+    var lastLineNumber: Int
+
+    var linesSinceHeader: Int { lines.count - 1 - headerIndex }
+
+    init(kind: IncidentKind, header: EvidenceLine, preamble: EvidenceLine?, line: LogLine, absorbs: Set<IncidentKind>, hasDieLine: Bool) {
+        self.kind = kind
+        lines = preamble.map { [$0, header] } ?? [header]
+        headerIndex = preamble == nil ? 0 : 1
+        byteCount = lines.reduce(0) { $0 + $1.length }
+        wallClock = line.wallClock.map { String(decoding: $0, as: UTF8.self) }
+        host = line.host.map { String(decoding: $0, as: UTF8.self) }
+        caller = line.caller
+        self.absorbs = absorbs
+        self.hasDieLine = hasDieLine
+        lastMonotonic = line.monotonicMicroseconds
+        lastLineNumber = line.raw.number
+    }
+
+    mutating func append(_ line: EvidenceLine) {
+        lines.append(line)
+        byteCount += line.length
+        foreignLines = 0
+        if let stamp = line.monotonicMicroseconds { lastMonotonic = stamp }
+        lastLineNumber = line.number
+    }
+
+    func incident(file: String, truncationReason: String?) -> Incident {
+        let first = lines[0]
+        let last = lines[lines.count - 1]
+        let header = lines[headerIndex]
+        var title = header.text
+        while title.last == " " || title.last == "\t" { title.removeLast() }
+        if title.count > 256 { title = String(title.prefix(256)) }
+        return Incident(
+            kind: kind, title: title,
+            evidence: EvidenceSpan(
+                file: file, firstLine: first.number, lastLine: last.number, firstByte: first.byteOffset,
+                lastByte: last.byteOffset + max(last.length, 1) - 1),
+            monotonicMicroseconds: header.monotonicMicroseconds, wallClock: wallClock, host: host,
+            caller: caller?.description, isTruncated: truncationReason != nil, truncationReason: truncationReason,
+            lines: lines, headerIndex: headerIndex)
+    }
+}

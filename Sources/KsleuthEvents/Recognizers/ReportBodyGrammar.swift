@@ -1,0 +1,134 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+/// The lines that belong inside a report once it has begun, and the lines that end it.
+///
+/// Most body lines are indented (call-trace frames, `Node 0 …` under Mem-Info, register
+/// dumps continued); those join without a pattern. The rest start with one of the words the
+/// kernel's dump printers use, listed here by printer. The pattern is anchored and runs only
+/// while a report is open.
+enum ReportBodyGrammar {
+    /// Header lines of the report printers (`dump_stack`, `show_regs`, `__die`, …) and of
+    /// the memory dumps (`show_mem`, `dump_tasks`, `mem_cgroup_print_oom_info`, …).
+    static let pattern: String = {
+        let crash = [
+            // dump_stack_print_info, print_modules, show_regs (x86, i386)
+            #"CPU: "#, #"CPU \d+ "#, #"Hardware name: "#, #"Modules linked in:"#, #"Call Trace:"#, #"Call trace:"#,
+            #"Backtrace:"#, #"Exception stack"#, #"Stack:"#, #"Code: "#, #"Workqueue: "#, #"Process "#, #"Pid: "#,
+            #"RIP: "#, #"EIP: "#, #"IP: "#, #"RSP: "#, #"[RE][A-DS-Z][A-Z]: "#, #"R\d+ ?: "#, #"[CDEFGS]S: "#,
+            #"CR\d: "#, #"DR\d: "#, #"PKRU: "#, #"ORIG_[RE]AX"#, #"#PF: "#, #"PGD [0-9a-f]"#, #"P4D "#, #"PUD "#,
+            #"PMD "#, #"PTE "#, #"Thread overran stack"#, #"Kernel panic"#, #"Kernel Offset: "#, #"---\[ end "#,
+            #"Rebooting in "#, #"SMP: stopping"#, #"CPU features: "#, #"Memory Limit: "#, #"Dumping ftrace buffer"#,
+            #"Oops"#, #"Fixing recursive fault"#, #"note: \S+\[\d+\] exited"#,
+            // call-trace sections and frames of every architecture
+            #"</?(?:IRQ|NMI|TASK|EOI|EOE|SOFTIRQ|#DF|#MC|DB|NMI)>"#, #"\? "#, #"\[<[0-9a-f]+>\]"#,
+            #"[\w.$]+\+0x[0-9a-f]+/0x[0-9a-f]+"#, #"\(?[\w.$]+ from "#, #"\[[0-9a-f]{8,16}\] "#,
+            #"[0-9a-f]{8,16}(?: [0-9a-f]{8,16})+"#, #"\(unreliable\)"#,
+            // arm64
+            #"pc : "#, #"lr : "#, #"sp : "#, #"x\d+ ?: "#, #"pstate: "#, #"Mem abort info:"#, #"Data abort info:"#,
+            #"ESR = "#, #"EC = "#, #"SET = "#, #"FAR = "#, #"EA = "#, #"S1PTW = "#, #"FnV = "#, #"ISV = "#,
+            #"CM = "#, #"WnR = "#, #"(?:user|swapper) pgtable"#, #"\[[0-9a-f]+\] pgd="#, #"Internal error"#,
+            #"SError"#, #"Kernel BUG"#,
+            // arm32
+            #"PC is at "#, #"LR is at "#, #"pc : \["#, #"psr: "#, #"r\d+ ?: "#, #"Flags: "#, #"Control: "#,
+            #"Table: "#, #"DAC: "#, #"Register r\d+"#, #"Function entered"#, #"\[<[0-9a-f]+>\] \("#,
+            // ppc64, s390, mips, riscv, loongarch
+            #"NIP"#, #"LR \["#, #"REGS: "#, #"MSR: "#, #"CFAR: "#, #"DAR: "#, #"DSISR: "#, #"IRQMASK: "#, #"GPR\d+"#,
+            #"Instruction dump:"#, #"--- interrupt: "#, #"Krnl "#, #"Last Breaking-Event-Address"#, #"epc ?: "#,
+            #"ra ?: "#, #"status: "#, #"badaddr: "#, #"cause: "#, #"era ?: "#, #"\$ ?\d+ ?: "#, #"Hi ?: "#, #"Lo ?: "#,
+            #"ERA: "#, #"PRMD: "#, #"EUEN: "#, #"ECFG: "#, #"ESTAT: "#, #"BADV: "#, #"PRID: "#,
+            // sanitizers, bad page, list debugging
+            #"(?:INFO|BUG|WARNING|KASAN|KFENCE|KMSAN|KCSAN|UBSAN): "#, #"==+"#, #"The buggy address"#,
+            #"Memory state around"#, #"Allocated by "#, #"Freed by "#, #"Last potentially"#, #"Second to last"#,
+            #"Uninit was "#, #"Local variable "#, #"(?:Read|Write) of size"#, #"(?:read|write)(?: \(marked\))? to "#,
+            #"value changed: "#, #"Reported by Kernel Concurrency"#, #"Out-of-bounds (?:read|write)"#,
+            #"Use-after-free (?:read|write)"#, #"Invalid (?:read|free)"#, #"Corrupted memory"#, #"kfence-#"#,
+            #"page:"#, #"page dumped because"#, #"flags: "#, #"raw: "#, #"head: "#, #"memcg:"#, #"page_type: "#,
+            #"anon flags"#, #"index:"#, #"page_owner"#, #"(?:list_(?:add|del)|list_add double add)"#,
+            #"Object 0x"#, #"Redzone 0x"#, #"Padding 0x"#, #"Bytes b4 "#, #"Slab 0x"#, #"FIX "#, #"\w+ 0x[0-9a-f]+: "#,
+            // lockdep and atomic-context reports
+            #"\d+ locks? held"#, #"no locks held"#, #"other info that"#, #"the existing dependency"#, #"-> #\d"#,
+            #"Possible unsafe"#, #"stack backtrace:"#, #"Chain exists"#, #"\*\*\* DEADLOCK"#, #"lock\("#,
+            #"\S+/\d+ is trying"#, #"but task is already"#, #"which lock already"#, #"and this task is"#,
+            #"\{[A-Z-]+\} state was"#, #"irq event stamp"#, #"hardirqs (?:last|first)"#, #"softirqs (?:last|first)"#,
+            #"in_atomic\(\)"#, #"preempt_count"#, #"Preemption disabled"#, #"RCU nest depth"#, #"Modules linked in"#,
+            // lockups, hung tasks, RCU stalls, workqueues
+            #"rcu: "#, #"rcu_\w+ kthread"#, #"\(detected by"#, #"\(t=\d+"#, #"Sending NMI"#, #"NMI backtrace"#,
+            #"Task dump"#, #"Showing busy workqueues"#, #"workqueue "#, #"pool \d+"#, #"irq event"#,
+            #""echo 0 > "#, #"task:\S"#, #"\S+ +[RDSTtZXxKWPI] [0-9a-f ]{8,}"#, #"Showing all locks"#,
+            #"\d+ pages? "#,
+        ]
+        let memory = [
+            // warn_alloc, dump_header, show_mem / show_free_areas, dump_tasks, memcg info
+            #"Mem-Info:"#, #"active_anon:"#, #"inactive_\w+:"#, #"isolated_\w+:"#, #"unevictable:"#, #"dirty:"#,
+            #"writeback:"#, #"slab_\w+:"#, #"mapped:"#, #"shmem:"#, #"pagetables:"#, #"sec_pagetables:"#,
+            #"bounce:"#, #"kernel_misc_reclaimable:"#, #"free:\d"#, #"free_pcp:"#, #"free_cma:"#, #"Node \d+"#,
+            #"lowmem_reserve\[\]:"#, #"\d+ total pagecache pages"#, #"\d+ pages"#, #"Free swap"#, #"Total swap"#,
+            #"Swap cache"#, #"\[ *pid *\]"#, #"\[ *\d+\] +\d"#, #"Tasks state"#, #"Unreclaimable slab info:"#,
+            #"Name +Used +Total"#, #"\S+ +\d+KB +\d+KB"#, #"oom-kill:"#, #"Out of memory"#, #"Killed process"#,
+            #"Memory cgroup"#, #"memory: usage"#, #"memory\+swap: usage"#, #"kmem: usage"#, #"swap: usage"#,
+            #"Task in \S+ killed"#, #"oom_reaper"#, #"\S.* cpuset="#, #"mems_allowed="#, #"\S+: page allocation"#,
+            #"warn_alloc"#, #"(?:DMA|DMA32|Normal|HighMem|Movable|Device) (?:per-cpu|free:)"#, #"cpu +\d+: hi:"#,
+            #"[a-z_]+ \d+$"#, #"cache:\d+KB"#, #"SLUB: "#, #"  cache: "#, #"  node "#, #"hugepages"#,
+            #"Hugepages"#, #"HighMem/MovableOnly"#, #"\d+ pages (?:RAM|HighMem|reserved|shared|non-shared|hwpoisoned|cma)"#,
+            #"(?:active|inactive)_(?:anon|file) \d+"#, #"nr_\w+"#, #"Memory cgroup stats"#, #"\S+ invoked oom-killer"#,
+            #"Out of memory and no"#, #"Kill process"#, #"Sacrifice"#, #"(?:oom_score_adj|gfp_mask|order)="#,
+            #"Free pages count"#, #"Show Memory"#, #"quicklists:"#, #"SysRq"#, #"sysrq"#,
+        ]
+        return "^(?:" + (crash + memory).joined(separator: "|") + ")"
+    }()
+
+    /// Lines that close a report: what comes after them is a new story.
+    static let endMarkers: [[UInt8]] = [
+        "---[ end trace", "---[ end Kernel panic",
+    ].map { Array($0.utf8) }
+
+    /// Lines after which a report may stop without being truncated.
+    static let terminalMarkers: [[UInt8]] = [
+        "---[ end trace", "---[ end Kernel panic", "</TASK>", "Killed process", "oom_reaper: reaped",
+        "pages hwpoisoned", "pages reserved", "pages cma reserved", "Kernel Offset:", "Rebooting in",
+        "==================", "Out of memory and no killable", "CR2: ",
+    ].map { Array($0.utf8) }
+
+    /// Lines that may follow a report's end marker and still belong to it: the panic that
+    /// the oops caused, and the panic's own tail.
+    static let panicTail: [[UInt8]] = [
+        "Kernel panic - not syncing", "Kernel Offset:", "---[ end Kernel panic", "Rebooting in", "SMP: stopping",
+        "CPU features:", "Memory Limit:", "PHYS_OFFSET:", "Dumping ftrace buffer", "Fixing recursive fault",
+        "note: ",
+    ].map { Array($0.utf8) }
+
+    /// Lines that announce a report on the next line (`cut here` before WARNING and BUG, the
+    /// `====` rule before KASAN, KCSAN, UBSAN and SLUB reports).
+    private static let cutHere = Array("------------[ cut here ]------------".utf8)
+    private static let cutHereWithoutBrackets = Array("------------ cut here ------------".utf8)
+
+    static func isPreamble(_ message: UnsafeRawBufferPointer) -> Bool {
+        let trimmed = message.trimmingTrailingSpaces
+        guard trimmed.count >= 20 else { return false }
+        if trimmed.allSatisfy({ $0 == 0x3d }) { return true }
+        return trimmed.hasPrefix(cutHere) || trimmed.hasPrefix(cutHereWithoutBrackets)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The bytes without trailing spaces, tabs and quote residue.
+    var trimmingTrailingSpaces: UnsafeRawBufferPointer {
+        var end = count
+        while end > 0, self[end - 1] == 0x20 || self[end - 1] == 0x09 { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: self[0..<end])
+    }
+
+    func hasPrefix(_ prefix: [UInt8]) -> Bool {
+        count >= prefix.count && prefix.indices.allSatisfy { self[$0] == prefix[$0] }
+    }
+
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard needle.count <= count, let first = needle.first else { return false }
+        var index = 0
+        while index + needle.count <= count {
+            if self[index] == first, needle.indices.allSatisfy({ self[index + $0] == needle[$0] }) { return true }
+            index += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,47 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+/// How one kind of report announces itself: literals for the byte prefilter, a pattern that
+/// confirms the line, and how the line relates to a report already open.
+public struct ReportStartRule: Sendable {
+    /// How a confirmed line relates to the report open on the same stream.
+    public enum Role: Sendable, Hashable {
+        /// Opens a new report (`BUG: unable to handle …`, `… invoked oom-killer: …`).
+        case header
+        /// The architecture's die line (`Oops: 0000 [#1] SMP`, `invalid opcode: 0000 [#1]`,
+        /// `Internal error: Oops: …`): part of the open crash report if that has no die line
+        /// yet, else the start of a new one.
+        case dieLine
+        /// A line that continues an open report of `family` on any stream (`Kernel panic -
+        /// not syncing` after an oops, `Killed process` after the OOM header); without one,
+        /// it opens a report of its own (a log that lost the header).
+        case followUp(IncidentFamily)
+    }
+
+    /// The kind of report the line opens.
+    public var kind: IncidentKind
+    /// How the line relates to an open report.
+    public var role: Role
+    /// Byte strings (four bytes or longer) one of which the line must contain; the pattern
+    /// runs only on lines that do.
+    public var literals: [String]
+    /// The PCRE2 pattern that confirms the line, matched against the kernel's text.
+    public var pattern: String
+    /// Kinds of report this one absorbs when they open within ``mergeWindow`` lines of its
+    /// header: reports the kernel prints as two headers (`list_del corruption` followed by
+    /// `kernel BUG at lib/list_debug.c`).
+    public var absorbs: Set<IncidentKind>
+
+    public init(
+        kind: IncidentKind, role: Role = .header, literals: [String], pattern: String,
+        absorbs: Set<IncidentKind> = []
+    ) {
+        self.kind = kind
+        self.role = role
+        self.literals = literals
+        self.pattern = pattern
+        self.absorbs = absorbs
+    }
+
+    /// Lines after a header within which an absorbed kind joins the report.
+    public static let mergeWindow = 4
+}

@@ -1,0 +1,109 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+extension ReportStartRule {
+    /// Every report start ksleuth knows, most specific first: the first rule whose pattern
+    /// confirms a line decides its kind.
+    ///
+    /// The formats are those of the kernel's printers (`mm/oom_kill.c`, `mm/page_alloc.c`,
+    /// `arch/x86/mm/fault.c`, `arch/arm64/mm/fault.c`, `kernel/panic.c`, `lib/list_debug.c`,
+    /// `kernel/hung_task.c`, `kernel/watchdog.c`, `kernel/rcu/tree_stall.h`,
+    /// `mm/kasan/report.c`, `mm/slub.c`, …) across eras from 2.6 to 6.x. Lines a naive keyword
+    /// search flags but that are no report (a user-space `segfault`, `traps: … general
+    /// protection fault ip:…`, `TCP: out of memory`) fail the anchored patterns.
+    public static let all: [ReportStartRule] = [
+        // MARK: Memory
+        ReportStartRule(
+            kind: .oom, literals: ["invoked oom-killer"], pattern: #"^\S.*? invoked oom-killer: "#),
+        ReportStartRule(
+            kind: .oom, role: .followUp(.memory),
+            literals: ["Out of memory", "Killed process", "Memory cgroup out of memory", "oom_reaper: ", "oom-kill:"],
+            pattern:
+                #"^(?:Out of memory(?: and no killable processes|: (?:Kill|Killed) process| \(oom_kill_allocating_task\))|Killed process \d+|Memory cgroup out of memory: |oom_reaper: reaped process|oom-kill:constraint=)"#
+        ),
+        ReportStartRule(
+            kind: .pageAllocationFailure,
+            literals: [
+                "page allocation failure", "allocation failure: ", "vmalloc error: ", "page allocation stalls",
+                "Unable to allocate memory on node", "possible memory allocation deadlock",
+            ],
+            pattern:
+                #"(?:^\S.*?: page allocation failure[.:] |^(?:\S+: )?vmalloc(?: error)?: (?:allocation failure|size \d+)|^\S.*?: page allocation stalls for \d+|^SLUB: Unable to allocate memory on node|possible memory allocation deadlock)"#
+        ),
+        ReportStartRule(
+            kind: .showMem, literals: ["Show Memory"], pattern: #"^(?:sysrq|SysRq) ?: (?:.*: )?Show Memory"#),
+        ReportStartRule(kind: .showMem, role: .followUp(.memory), literals: ["Mem-Info:"], pattern: #"^Mem-Info:"#),
+
+        // MARK: Sanitizers and allocator debugging
+        ReportStartRule(kind: .kasan, literals: ["BUG: KASAN: "], pattern: #"^BUG: KASAN: "#),
+        ReportStartRule(kind: .kfence, literals: ["BUG: KFENCE: "], pattern: #"^BUG: KFENCE: "#),
+        ReportStartRule(kind: .kmsan, literals: ["BUG: KMSAN: "], pattern: #"^BUG: KMSAN: "#),
+        ReportStartRule(kind: .kcsan, literals: ["BUG: KCSAN: "], pattern: #"^BUG: KCSAN: "#),
+        ReportStartRule(kind: .ubsan, literals: ["UBSAN: "], pattern: #"^UBSAN: "#),
+        ReportStartRule(
+            kind: .slabCorruption, literals: ["BUG ", "slab error in", "Slab corruption", "Slab cache still has"],
+            pattern:
+                #"^(?:BUG [^\s:]+(?: \((?:Not tainted|Tainted: [^)]*)\))?: |slab error in |Slab corruption|kmem_cache_destroy \S+: Slab cache still has objects)"#
+        ),
+        ReportStartRule(
+            kind: .badPage, literals: ["BUG: Bad "], pattern: #"^BUG: Bad (?:page state|page map|rss-counter|page cache)"#),
+        ReportStartRule(
+            kind: .listCorruption,
+            literals: ["list_del corruption", "list_add corruption", "list_add double add", "list_del corruption"],
+            pattern: #"^(?:list_(?:add|del) corruption|list_add double add)"#,
+            absorbs: [.bug, .warning, .oops]),
+
+        // MARK: Locking, context and lockups
+        ReportStartRule(
+            kind: .atomicContext, literals: ["BUG: "],
+            pattern:
+                #"^BUG: (?:scheduling while atomic|sleeping function called from invalid context|using (?:__this_cpu_\w+|smp_processor_id)\(\) in preemptible|workqueue leaked lock|scheduling from the idle thread)"#
+        ),
+        ReportStartRule(
+            kind: .lockdep, literals: ["WARNING: ", "INFO: ", "BUG: "],
+            pattern:
+                #"^(?:WARNING|INFO|BUG): (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency|deadlock)|inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held (?:when returning to user space|at task exit)|trying to register non-static key|nested lock|\S+-safe -> \S+-unsafe lock order|Invalid wait context|MAX_LOCKDEP|looking up invalid subclass|(?:spinlock|rwlock|rwsem|mutex) \S+ (?:on CPU|suspected)|.* still has locks held)"#
+        ),
+        ReportStartRule(kind: .workqueueLockup, literals: ["workqueue lockup"], pattern: #"^BUG: workqueue lockup - pool"#),
+        ReportStartRule(
+            kind: .softLockup, literals: ["soft lockup"], pattern: #"(?:^|: )(?:BUG: )?soft lockup - CPU#?\d+ stuck for"#),
+        ReportStartRule(
+            kind: .hardLockup, literals: ["hard LOCKUP"],
+            pattern: #"(?:^|: )(?:Watchdog detected hard LOCKUP on cpu \d+|.*hard LOCKUP on cpu)"#),
+        ReportStartRule(
+            kind: .hungTask, literals: ["blocked for more than"],
+            pattern: #"^(?:INFO: )?task \S.* blocked for more than \d+ seconds"#),
+        ReportStartRule(
+            kind: .rcuStall, literals: ["detected stall", "detected expedited stall", "self-detected stall"],
+            pattern: #"(?:^|: )(?:INFO: )?rcu_\w+ (?:self-)?detected (?:expedited )?stalls?\b"#),
+
+        // MARK: Crashes
+        ReportStartRule(
+            kind: .oops, literals: ["BUG: unable to handle", "BUG: kernel NULL pointer"],
+            pattern: #"^BUG: (?:unable to handle |kernel NULL pointer dereference)"#),
+        ReportStartRule(
+            kind: .oops, literals: ["Unable to handle kernel"], pattern: #"^Unable to handle kernel "#),
+        ReportStartRule(
+            kind: .generalProtectionFault, role: .dieLine, literals: ["general protection fault"],
+            pattern: #"^(?:Oops: )?general protection fault(?:: [0-9a-f]{4}|, )"#),
+        ReportStartRule(
+            kind: .oops, role: .dieLine,
+            literals: ["Oops", "Internal error: ", "invalid opcode: ", "divide error: ", "double fault: ", "stack segment: "],
+            pattern:
+                #"^(?:Oops(?::|\[#| \[#| -)|Internal error: |invalid opcode: [0-9a-f]{4}|divide error: [0-9a-f]{4}|double fault: [0-9a-f]{4}|stack segment: [0-9a-f]{4})"#
+        ),
+        ReportStartRule(
+            kind: .oops, literals: ["stack guard page was hit", "kernel stack overflow", "SError Interrupt on CPU"],
+            pattern: #"^(?:BUG: (?:stack guard page was hit|.*kernel stack overflow)|kernel stack overflow|SError Interrupt on CPU\d+)"#
+        ),
+        ReportStartRule(kind: .machineCheck, literals: ["Machine Check"], pattern: #"Machine Check(?: Exception)?: "#),
+        ReportStartRule(
+            kind: .bug, literals: ["kernel BUG at ", "Kernel BUG at "], pattern: #"^[Kk]ernel BUG at \S+"#,
+            absorbs: [.listCorruption]),
+        ReportStartRule(
+            kind: .warning, literals: ["WARNING: "],
+            pattern: #"^WARNING: (?:CPU: \d+ PID: \d+ at |at \S+|\S+:\d+ at |\S+ at \S+:\d+)"#,
+            absorbs: [.listCorruption]),
+        ReportStartRule(kind: .panic, role: .followUp(.crash), literals: ["Kernel panic - not syncing"], pattern: #"^Kernel panic - not syncing"#),
+        ReportStartRule(kind: .bug, literals: ["BUG: "], pattern: #"^BUG: \S"#),
+    ]
+}

@@ -1,0 +1,148 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+import KsleuthAnalysis
+import KsleuthEvents
+import KsleuthInput
+
+/// The JSON shape of incidents, input statistics and diagnostics, shared by the `json` and
+/// `jsonl` formats. Field names are normative: `docs/json-output.md` documents each one.
+enum IncidentJSON {
+    static func write(_ incident: Incident, withFile: Bool, to json: inout JSONWriter) {
+        json.beginObject()
+        if withFile {
+            json.key("file")
+            json.string(incident.evidence.file)
+        }
+        json.key("kind")
+        json.string(incident.kind.rawValue)
+        json.key("title")
+        json.string(incident.title)
+        json.key("evidence")
+        json.beginObject()
+        json.key("file")
+        json.string(incident.evidence.file)
+        json.key("first_line")
+        json.integer(incident.evidence.firstLine)
+        json.key("last_line")
+        json.integer(incident.evidence.lastLine)
+        json.key("first_byte")
+        json.integer(incident.evidence.firstByte)
+        json.key("last_byte")
+        json.integer(incident.evidence.lastByte)
+        json.key("header_line")
+        json.integer(incident.header.number)
+        json.key("line_count")
+        json.integer(incident.lines.count)
+        json.endObject()
+        json.key("time")
+        json.beginObject()
+        json.key("monotonic_seconds")
+        if let stamp = incident.monotonicMicroseconds {
+            json.number(Double(stamp) / 1_000_000)
+        } else {
+            json.null()
+        }
+        json.key("wall_clock")
+        json.optionalString(incident.wallClock)
+        json.endObject()
+        json.key("host")
+        json.optionalString(incident.host)
+        json.key("caller")
+        json.optionalString(incident.caller)
+        json.key("truncated")
+        json.bool(incident.isTruncated)
+        json.key("truncation_reason")
+        json.optionalString(incident.truncationReason)
+        json.key("details")
+        write(incident.details, to: &json)
+        json.key("lines")
+        json.beginArray()
+        for line in incident.lines {
+            json.beginObject()
+            json.key("line")
+            json.integer(line.number)
+            json.key("text")
+            json.string(line.text)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+
+    static func write(_ details: Details, to json: inout JSONWriter) {
+        json.beginObject()
+        for (key, value) in details {
+            json.key(key)
+            write(value, to: &json)
+        }
+        json.endObject()
+    }
+
+    static func write(_ value: DetailValue, to json: inout JSONWriter) {
+        switch value {
+        case .string(let text): json.string(text)
+        case .integer(let number): json.integer(number)
+        case .number(let number): json.number(number)
+        case .bool(let flag): json.bool(flag)
+        case .list(let values):
+            json.beginArray()
+            for value in values { write(value, to: &json) }
+            json.endArray()
+        case .object(let details): write(details, to: &json)
+        }
+    }
+
+    static func write(_ statistics: InputStatistics, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("lines_read")
+        json.integer(statistics.linesRead)
+        json.key("bytes_read")
+        json.integer(statistics.bytesRead)
+        json.key("compression")
+        json.string(statistics.compression.rawValue)
+        json.key("dominant_format")
+        json.optionalString(statistics.dominantFormat?.name)
+        json.key("lines_by_format")
+        json.beginObject()
+        for format in PrefixFormat.allCases {
+            guard let count = statistics.linesByFormat[format], count > 0 else { continue }
+            json.key(format.name)
+            json.integer(count)
+        }
+        json.endObject()
+        json.key("lines_cut")
+        json.integer(statistics.linesCut)
+        json.key("longest_line_bytes")
+        json.integer(statistics.longestLineLength)
+        json.key("invalid_utf8_lines")
+        json.integer(statistics.invalidUTF8Lines)
+        json.key("nul_byte_lines")
+        json.integer(statistics.linesWithNUL)
+        json.key("looks_binary")
+        json.bool(statistics.looksBinary)
+        json.endObject()
+    }
+
+    static func write(_ diagnostics: [Diagnostic], to json: inout JSONWriter) {
+        json.beginArray()
+        for diagnostic in diagnostics { write(diagnostic, file: nil, to: &json) }
+        json.endArray()
+    }
+
+    static func write(_ diagnostic: Diagnostic, file: String?, to json: inout JSONWriter) {
+        json.beginObject()
+        if let file {
+            json.key("file")
+            json.string(file)
+        }
+        json.key("code")
+        json.string(diagnostic.code)
+        json.key("severity")
+        json.string(diagnostic.severity.rawValue)
+        json.key("message")
+        json.string(diagnostic.message)
+        json.key("line")
+        if let line = diagnostic.line { json.integer(line) } else { json.null() }
+        json.endObject()
+    }
+}
