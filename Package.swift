@@ -69,28 +69,31 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "ksleuth",
-            dependencies: ["KsleuthCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
+        .executableTarget(name: "ksleuth", dependencies: ["KsleuthCommands"]),
 
         // MARK: - tests
 
         .target(
             name: "KsleuthTestSupport",
-            dependencies: ["KsleuthCommands"],
+            dependencies: ["KsleuthInput", "KsleuthEvents", "KsleuthAnalysis"],
             path: "Tests/KsleuthTestSupport"
         ),
         .testTarget(name: "KsleuthPatternsTests", dependencies: ["KsleuthPatterns"]),
         .testTarget(name: "KsleuthInputTests", dependencies: ["KsleuthInput", "KsleuthTestSupport"]),
-        .testTarget(name: "KsleuthEventsTests", dependencies: ["KsleuthEvents", "KsleuthTestSupport"]),
-        .testTarget(name: "KsleuthAnalysisTests", dependencies: ["KsleuthAnalysis", "KsleuthTestSupport"]),
-        .testTarget(name: "KsleuthReportsTests", dependencies: ["KsleuthReports", "KsleuthTestSupport"]),
+        .testTarget(
+            name: "KsleuthEventsTests", dependencies: ["KsleuthEvents", "KsleuthAnalysis", "KsleuthTestSupport"]),
+        .testTarget(
+            name: "KsleuthAnalysisTests", dependencies: ["KsleuthAnalysis", "KsleuthEvents", "KsleuthTestSupport"]),
+        .testTarget(
+            name: "KsleuthReportsTests",
+            dependencies: ["KsleuthReports", "KsleuthAnalysis", "KsleuthInput", "KsleuthTestSupport"]),
         .testTarget(
             name: "KsleuthCommandsTests",
-            dependencies: ["KsleuthCommands", "KsleuthTestSupport", "ksleuth"]
+            dependencies: ["KsleuthTestSupport", "ksleuth"]
         ),
-        .testTarget(name: "KsleuthCorpusTests", dependencies: ["KsleuthCommands", "KsleuthTestSupport"]),
+        .testTarget(
+            name: "KsleuthCorpusTests",
+            dependencies: ["KsleuthReports", "KsleuthAnalysis", "KsleuthEvents", "KsleuthInput", "KsleuthTestSupport"]),
     ]
 )
 

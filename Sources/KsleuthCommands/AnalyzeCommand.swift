@@ -40,7 +40,8 @@ public struct AnalyzeCommand: ParsableCommand {
         }
         var limits = IncidentLimits.standard
         limits.maximumLines = input.maxIncidentLines
-        let analyzer = LogAnalyzer(configuration: AnalysisConfiguration(maximumLineLength: input.maxLineLength, limits: limits))
+        let analyzer = LogAnalyzer(
+            configuration: AnalysisConfiguration(maximumLineLength: input.maxLineLength, limits: limits))
 
         let renderer: any IncidentSink
         var jsonRenderer: JSONRenderer?

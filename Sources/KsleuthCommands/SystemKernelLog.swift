@@ -53,7 +53,9 @@ enum SystemKernelLog {
         }
         let source = FileDescriptorSource(descriptor: pipe.fileHandleForReading.fileDescriptor, name: command[0])
         let input = try LogInput(name: command[0], raw: source)
-        return Opened(input: input, origin: "reading this machine's kernel log with `\(command.joined(separator: " "))`", process: process)
+        return Opened(
+            input: input, origin: "reading this machine's kernel log with `\(command.joined(separator: " "))`",
+            process: process)
     }
 
     private static func locate(_ name: String) -> String? {

@@ -23,12 +23,19 @@ public struct InputStatistics: Sendable, Equatable {
 
     public init() {}
 
-    /// The format most lines carry, ignoring continuation lines; `nil` for an empty input.
+    /// The prefix format of the input: the one most prefixed lines carry; `no-timestamp` when
+    /// fewer than a tenth of the lines carry any prefix; `nil` for an empty input.
     ///
-    /// Ties go to the format that carries more information (a stamped format over bare text).
+    /// Lines without a prefix say nothing about the file's format — continuation lines,
+    /// decoded `Code:` listings pasted after an oops, a serial console's boot-loader chatter —
+    /// so they decide only when prefixes are (nearly) absent.
     public var dominantFormat: PrefixFormat? {
-        let counted = linesByFormat.filter { $0.key != .continuation && $0.key != .kmsgDictionary }
-        return counted.max { left, right in
+        guard linesRead > 0 else { return nil }
+        let unprefixed: Set<PrefixFormat> = [.continuation, .kmsgDictionary, .noTimestamp, .pstoreHeader]
+        let prefixed = linesByFormat.filter { !unprefixed.contains($0.key) }
+        let prefixedLines = prefixed.values.reduce(0, +)
+        guard prefixedLines * 10 >= linesRead else { return .noTimestamp }
+        return prefixed.max { left, right in
             left.value != right.value ? left.value < right.value : left.key.rawValue > right.key.rawValue
         }?.key
     }

@@ -30,7 +30,9 @@ enum JournalJSONFields {
             }
             index += 1
         }
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<min(index, bytes.count)])
+        var end = min(index, bytes.count)
+        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// The range of a string value's contents (between its quotes, escapes left in place).

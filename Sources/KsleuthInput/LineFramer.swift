@@ -11,7 +11,7 @@
 /// Reads the source in chunks into one buffer that never grows past `chunkSize +
 /// maximumLineLength`. A line longer than `maximumLineLength` is delivered cut to that
 /// length, flagged, and the rest of it is skipped without being buffered, so a 1 GB line
-/// with no newline costs no more memory than a short one. `\r\n` endings lose their `\r`;
+/// with no newline costs no more memory than a short one. `\r\n` endings lose their `\r`s;
 /// a final line without a newline is delivered like any other.
 public final class LineFramer {
     /// Lines delivered so far.
@@ -60,8 +60,16 @@ public final class LineFramer {
 
         func deliver(_ from: Int, _ to: Int, cut: Bool) {
             var length = to - from
-            if length > 0 && base.load(fromByteOffset: from + length - 1, as: UInt8.self) == 0x0d {
+            // "\r\n", and serial consoles' "\r\r\n".
+            while length > 0 && base.load(fromByteOffset: from + length - 1, as: UInt8.self) == 0x0d {
                 length -= 1
+            }
+            var cut = cut
+            if length > maximumLineLength {
+                // A whole line already in the buffer, longer than the maximum.
+                length = maximumLineLength
+                cut = true
+                linesCut += 1
             }
             linesRead += 1
             let line = RawLine(
@@ -82,7 +90,8 @@ public final class LineFramer {
             let room = buffer.count - end
             var count = 0
             do {
-                count = try source.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: min(room, chunkSize)))
+                count = try source.read(
+                    into: UnsafeMutableRawBufferPointer(start: base + end, count: min(room, chunkSize)))
             } catch {
                 failure = error
             }

@@ -110,15 +110,17 @@ public final class LinePrefixParser {
         var escaping: Escaping = .none
     }
 
-    func readPrefix(_ bytes: UnsafeRawBufferPointer) -> Prefix {
+    /// - Parameter allowsPriority: whether a `<N>` priority may open the line; false for the
+    ///   text after one, so that a line of `<1><1><1>…` is not read recursively.
+    func readPrefix(_ bytes: UnsafeRawBufferPointer, allowsPriority: Bool = true) -> Prefix {
         var cursor = ByteCursor(bytes)
         var prefix = Prefix()
         guard let first = cursor.peek() else { return prefix }
         switch first {
-        case 0x3c:  // "<N>" syslog priority
+        case 0x3c where allowsPriority:  // "<N>" syslog priority
             if let level = readPriority(&cursor) {
                 let afterPriority = cursor.position
-                var inner = readPrefix(cursor.rest)
+                var inner = readPrefix(cursor.rest, allowsPriority: false)
                 if inner.format == .noTimestamp || inner.format == .continuation {
                     inner = Prefix()
                     inner.format = .kmsgLevel
@@ -126,7 +128,9 @@ public final class LinePrefixParser {
                     inner.format = .kmsgLevel
                 }
                 inner.messageStart += afterPriority
-                inner.wallClock = inner.wallClock.map { ($0.lowerBound + afterPriority)..<($0.upperBound + afterPriority) }
+                inner.wallClock = inner.wallClock.map {
+                    ($0.lowerBound + afterPriority)..<($0.upperBound + afterPriority)
+                }
                 inner.host = inner.host.map { ($0.lowerBound + afterPriority)..<($0.upperBound + afterPriority) }
                 inner.level = inner.level ?? level
                 return inner
@@ -273,7 +277,7 @@ public final class LinePrefixParser {
         return true
     }
 
-    /// `[Wed May 23 16:58:12 2018] text`
+    /// Reads `dmesg -T`'s date: `[Wed May 23 16:58:12 2018] text`.
     private func readCtimePrefix(_ cursor: inout ByteCursor, into prefix: inout Prefix) -> Bool {
         let bytes = cursor.bytes
         guard bytes.count >= 26, bytes[4] == 0x20, bytes[8] == 0x20 else { return false }
@@ -283,13 +287,19 @@ public final class LinePrefixParser {
         prefix.format = .dmesgCtime
         prefix.wallClock = 1..<close
         cursor.position = close + 1
-        if cursor.peek() == 0x5b, let caller = readCaller(&cursor) { prefix.caller = caller }
+        // The kernel writes a caller id right after its stamp; util-linux after a space.
+        var probe = cursor
+        _ = probe.skip(0x20)
+        if probe.peek() == 0x5b, let caller = readCaller(&probe) {
+            prefix.caller = caller
+            cursor = probe
+        }
         _ = cursor.skip(0x20)
         prefix.messageStart = cursor.position
         return true
     }
 
-    /// `6,339,5140900,-,caller=T1;text`
+    /// Reads a `/dev/kmsg` record: `6,339,5140900,-,caller=T1;text`.
     private func readKmsgRecord(_ cursor: inout ByteCursor, into prefix: inout Prefix) -> Bool {
         guard let priority = cursor.digits(maximumCount: 4), cursor.skip(0x2c),
             cursor.digits() != nil, cursor.skip(0x2c),
@@ -337,7 +347,9 @@ public final class LinePrefixParser {
             bytes[13] == 0x3a, bytes[16] == 0x3a, bytes[0].isDigit, bytes[11].isDigit
         else { return false }
         cursor.position = 19
-        if cursor.peek() == 0x2e || cursor.peek() == 0x2c {
+        // util-linux writes a comma before the microseconds, syslog daemons a dot.
+        let isDmesg = cursor.peek() == 0x2c
+        if cursor.peek() == 0x2e || isDmesg {
             cursor.position += 1
             _ = cursor.digits()
         }
@@ -350,17 +362,17 @@ public final class LinePrefixParser {
         guard cursor.skip(0x20) else { return false }
         prefix.wallClock = 0..<stampEnd
         let afterStamp = cursor.position
-        if cursor.skip("kernel: ") {
+        if !isDmesg, cursor.skip("kernel: ") {
             prefix.format = .syslogISO
             return finishSyslog(&cursor, into: &prefix, precise: false)
         }
         let host = cursor.token()
-        if cursor.skip(" kernel: ") {
+        if !isDmesg, cursor.skip(" kernel: ") {
             prefix.format = .syslogISO
             prefix.host = host
             return finishSyslog(&cursor, into: &prefix, precise: false)
         }
-        if cursor.skip(0x20) {
+        if !isDmesg, cursor.skip(0x20) {
             let tag = cursor.token()
             if tag.count > 1, bytes[tag.upperBound - 1] == 0x3a {
                 prefix.format = .syslogOtherProgram

@@ -42,6 +42,8 @@ public struct LogLine {
         self.isQuoted = isQuoted
     }
 
-    /// The message as a `String`, invalid UTF-8 replaced. For cold paths only.
+    /// The message as a `String`, invalid UTF-8 replaced.
+    ///
+    /// For cold paths only.
     public var messageText: String { String(decoding: message, as: UTF8.self) }
 }

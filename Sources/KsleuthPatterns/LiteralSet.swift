@@ -24,7 +24,8 @@ public struct LiteralSet: Sendable {
         var buckets: [UInt16: [Int]] = [:]
         for (index, literal) in self.literals.enumerated() {
             precondition(literal.count >= 4, "literal '\(literals[index])' is shorter than four bytes")
-            let word = UInt32(literal[0]) | UInt32(literal[1]) << 8 | UInt32(literal[2]) << 16
+            let word =
+                UInt32(literal[0]) | UInt32(literal[1]) << 8 | UInt32(literal[2]) << 16
                 | UInt32(literal[3]) << 24
             let hash = LiteralSet.hash(word)
             filter[Int(hash >> 6)] |= 1 << UInt64(hash & 63)

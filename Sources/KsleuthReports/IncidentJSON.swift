@@ -4,8 +4,9 @@ import KsleuthAnalysis
 import KsleuthEvents
 import KsleuthInput
 
-/// The JSON shape of incidents, input statistics and diagnostics, shared by the `json` and
-/// `jsonl` formats. Field names are normative: `docs/json-output.md` documents each one.
+/// The JSON shape of incidents, input statistics and diagnostics.
+///
+/// Shared by the `json` and `jsonl` formats. Field names are normative: `docs/json-output.md` documents each one.
 enum IncidentJSON {
     static func write(_ incident: Incident, withFile: Bool, to json: inout JSONWriter) {
         json.beginObject()

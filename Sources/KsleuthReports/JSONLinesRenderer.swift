@@ -3,8 +3,9 @@
 import KsleuthAnalysis
 import KsleuthEvents
 
-/// `--format jsonl`: one incident per line, each carrying its `file`, for streaming into
-/// other tools. Diagnostics go to the diagnostic output (standard error), one JSON object
+/// One incident per line, each carrying its `file`: `--format jsonl`, for other tools.
+///
+/// Diagnostics go to the diagnostic output (standard error), one JSON object
 /// per line, so that the main stream holds incidents only.
 public final class JSONLinesRenderer: IncidentSink {
     private let output: any ReportOutput

@@ -1,7 +1,8 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
-/// Builds JSON text with keys in the order written, so that output is stable and diffs of it
-/// are readable. Strings are escaped per RFC 8259: control characters never appear raw.
+/// Builds JSON text with keys in the order written.
+///
+/// Output is stable and diffs of it are readable. Strings are escaped per RFC 8259: control characters never appear raw.
 struct JSONWriter {
     private(set) var text = ""
     private var needsComma: [Bool] = [false]

@@ -12,7 +12,9 @@ public protocol ReportOutput: AnyObject {
     func flush()
 }
 
-/// Buffered standard output. A closed pipe (`ksleuth … | head`) ends the process quietly
+/// Buffered standard output.
+///
+/// A closed pipe (`ksleuth … | head`) ends the process quietly
 /// with status 0, as command-line tools are expected to.
 public final class StandardOutput: ReportOutput {
     private var buffer: [UInt8] = []

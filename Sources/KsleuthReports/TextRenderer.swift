@@ -4,7 +4,9 @@ import KsleuthAnalysis
 import KsleuthEvents
 import KsleuthInput
 
-/// `--format text`: the report for people. A header per input, then each incident in input
+/// The report for people, `--format text`.
+///
+/// A header per input, then each incident in input
 /// order with its kind, time, evidence span, details and an excerpt of its lines.
 ///
 /// Incidents are written as they come (nothing is held back), and the input's summary —
@@ -42,11 +44,17 @@ public final class TextRenderer: IncidentSink {
     public func accept(_ incident: Incident) {
         number += 1
         var text = ""
-        let label = incident.kind.family == .memory ? style.yellow(pad(incident.kind.rawValue, 24)) : style.red(pad(incident.kind.rawValue, 24))
-        let time = incident.monotonicMicroseconds.map { "[" + formatStamp($0) + "]" } ?? incident.wallClock.map { "[\(TerminalSanitizer.sanitize($0))]" } ?? ""
+        let label =
+            incident.kind.family == .memory
+            ? style.yellow(pad(incident.kind.rawValue, 24)) : style.red(pad(incident.kind.rawValue, 24))
+        let time =
+            incident.monotonicMicroseconds.map { "[" + formatStamp($0) + "]" } ?? incident.wallClock.map {
+                "[\(TerminalSanitizer.sanitize($0))]"
+            } ?? ""
         let span =
             incident.evidence.firstLine == incident.evidence.lastLine
-            ? "line \(incident.evidence.firstLine)" : "lines \(incident.evidence.firstLine)–\(incident.evidence.lastLine)"
+            ? "line \(incident.evidence.firstLine)"
+            : "lines \(incident.evidence.firstLine)–\(incident.evidence.lastLine)"
         text += "\(pad(String(number), 3, right: true))  \(label) \(pad(time, 18))  \(style.dim(span))"
         if incident.isTruncated { text += "  " + style.yellow("truncated") }
         text += "\n"
@@ -65,7 +73,9 @@ public final class TextRenderer: IncidentSink {
         let format = summary.statistics.dominantFormat.map { ", \($0.name)" } ?? ""
         let compression = summary.statistics.compression == .none ? "" : ", \(summary.statistics.compression.rawValue)"
         let count = summary.incidentCount == 1 ? "1 incident" : "\(summary.incidentCount) incidents"
-        output.write("\n" + style.bold(TerminalSanitizer.sanitize(summary.file)) + ": \(count) in \(grouped(lines)) lines\(format)\(compression)\n")
+        output.write(
+            "\n" + style.bold(TerminalSanitizer.sanitize(summary.file))
+                + ": \(count) in \(grouped(lines)) lines\(format)\(compression)\n")
         for diagnostic in summary.diagnostics {
             let label: String
             switch diagnostic.severity {
@@ -85,14 +95,24 @@ public final class TextRenderer: IncidentSink {
         var shown = Array(lines.prefix(excerptLines))
         var text = ""
         for line in shown {
-            text += "     " + style.dim(pad(String(line.number), width, right: true) + " │") + " " + TerminalSanitizer.sanitize(line.text) + "\n"
+            text +=
+                "     " + style.dim(pad(String(line.number), width, right: true) + " │") + " "
+                + TerminalSanitizer.sanitize(line.text) + "\n"
         }
         if lines.count > excerptLines {
             let hidden = lines.count - excerptLines - 1
-            if hidden > 0 { text += "     " + style.dim(String(repeating: " ", count: width) + " ┆ … \(hidden) more line\(hidden == 1 ? "" : "s")") + "\n" }
+            if hidden > 0 {
+                text +=
+                    "     "
+                    + style.dim(
+                        String(repeating: " ", count: width) + " ┆ … \(hidden) more line\(hidden == 1 ? "" : "s")")
+                    + "\n"
+            }
             shown = [lines[lines.count - 1]]
             for line in shown {
-                text += "     " + style.dim(pad(String(line.number), width, right: true) + " │") + " " + TerminalSanitizer.sanitize(line.text) + "\n"
+                text +=
+                    "     " + style.dim(pad(String(line.number), width, right: true) + " │") + " "
+                    + TerminalSanitizer.sanitize(line.text) + "\n"
             }
         }
         return text

@@ -3,8 +3,9 @@
 import KsleuthEvents
 import KsleuthPatterns
 
-/// Reads the facts of ``FactPattern/headerFacts`` out of an incident's evidence lines into
-/// its `details`. The first line that states a fact wins.
+/// Reads facts out of an incident's evidence lines into its details.
+///
+/// The facts are those of ``FactPattern/headerFacts``; the first line that states a fact wins.
 public final class FactExtractor: Sendable {
     private let facts: [(FactPattern, Pattern)]
 

@@ -5,14 +5,19 @@ extension FactPattern {
     /// as the kernel prints them (`lib/dump_stack.c`, `mm/oom_kill.c`, `mm/page_alloc.c`,
     /// `kernel/hung_task.c`, `kernel/watchdog.c`, `kernel/panic.c`, `include/asm-generic/bug.h`).
     public static let headerFacts: [FactPattern] = [
-        // "CPU: 44 PID: 24430 Comm: CPU 0/KVM Not tainted 4.15.0-108-generic #109-Ubuntu"
+        // "CPU: 44 PID: 24430 Comm: CPU 0/KVM Not tainted 4.15.0-108-generic #109-Ubuntu"; the taint
+        // letters are a fixed-width field with a space for each flag not set ("G        W").
         FactPattern(
-            pattern: #"^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]*?)) +(\S+)"#,
-            fields: [("cpu", .integer), ("pid", .integer), ("comm", .string), ("taint", .string), ("kernel_release", .string)]
+            pattern:
+                #"^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]*[A-Z])) +(\S+)"#,
+            fields: [
+                ("cpu", .integer), ("pid", .integer), ("comm", .string), ("taint", .string),
+                ("kernel_release", .string),
+            ]
         ),
         // "Pid: 1, comm: swapper Not tainted 2.6.32-5-amd64 #1" (2.6 era)
         FactPattern(
-            pattern: #"^Pid: (\d+), comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]*?)) +(\S+)"#,
+            pattern: #"^Pid: (\d+), comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]*[A-Z])) +(\S+)"#,
             fields: [("pid", .integer), ("comm", .string), ("taint", .string), ("kernel_release", .string)]),
         FactPattern(pattern: #"^Hardware name: (.+?)\s*$"#, fields: [("hardware", .string)]),
         // "amarok invoked oom-killer: gfp_mask=0x1201d2, order=0, oomkilladj=0"
@@ -36,7 +41,8 @@ extension FactPattern {
         // "kworker/u8:2: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null)"
         FactPattern(
             kinds: ["page-allocation-failure"],
-            pattern: #"^(.+?): page allocation failure[.:] (?:order:|order )(\d+), mode:? ?(0x[0-9a-f]+)(?:\(([^)]*)\))?"#,
+            pattern:
+                #"^(.+?): page allocation failure[.:] (?:order:|order )(\d+), mode:? ?(0x[0-9a-f]+)(?:\(([^)]*)\))?"#,
             fields: [("task_comm", .string), ("order", .integer), ("gfp_mask", .hexString), ("gfp_flags", .string)]),
         // "INFO: task kworker/u113:10:666 blocked for more than 120 seconds."
         FactPattern(
@@ -45,7 +51,9 @@ extension FactPattern {
         // "watchdog: BUG: soft lockup - CPU#5 stuck for 13s! [bash:5910]"
         FactPattern(
             kinds: ["soft-lockup"], pattern: #"soft lockup - CPU#?(\d+) stuck for (\d+)s! \[(.+):(\d+)\]"#,
-            fields: [("stuck_cpu", .integer), ("stuck_seconds", .integer), ("task_comm", .string), ("task_pid", .integer)]),
+            fields: [
+                ("stuck_cpu", .integer), ("stuck_seconds", .integer), ("task_comm", .string), ("task_pid", .integer),
+            ]),
         // "Watchdog detected hard LOCKUP on cpu 2"
         FactPattern(kinds: ["hard-lockup"], pattern: #"hard LOCKUP on cpu (\d+)"#, fields: [("stuck_cpu", .integer)]),
         // "Kernel panic - not syncing: Fatal exception"

@@ -2,8 +2,9 @@
 
 import KsleuthEvents
 
-/// Where an analysis pushes its results as they come, so that no report waits for the whole
-/// input (ripgrep's `Sink`). Renderers are sinks.
+/// Where an analysis pushes its results as they come.
+///
+/// No report waits for the whole input (ripgrep's `Sink` design). Renderers are sinks.
 public protocol IncidentSink: AnyObject {
     /// An input is about to be read.
     func begin(input: String)

@@ -55,7 +55,8 @@ public struct LogAnalyzer: Sendable {
             if let offset = error.byteOffset { message += " at byte \(offset)" }
             if severity == .warning { message += "; the incidents before that point are reported" }
             diagnostics.append(
-                Diagnostic(code: error.code.rawValue, severity: severity, message: message, line: reader.statistics.linesRead))
+                Diagnostic(
+                    code: error.code.rawValue, severity: severity, message: message, line: reader.statistics.linesRead))
         }
         recognizer.finish(deliver)
         diagnostics.append(contentsOf: LogAnalyzer.diagnostics(for: reader.statistics, configuration: configuration))
@@ -75,7 +76,8 @@ public struct LogAnalyzer: Sendable {
             result.append(
                 Diagnostic(
                     code: "binary-input", severity: .error,
-                    message: "the input looks like binary data, not a text log; incidents found in it are still listed"))
+                    message: "the input looks like binary data, not a text log; incidents found in it are still listed")
+            )
         }
         if statistics.linesCut > 0 {
             result.append(
@@ -93,7 +95,8 @@ public struct LogAnalyzer: Sendable {
         }
         if statistics.linesWithNUL > 0 {
             result.append(
-                Diagnostic(code: "nul-bytes", severity: .note, message: "\(statistics.linesWithNUL) line(s) hold NUL bytes"))
+                Diagnostic(
+                    code: "nul-bytes", severity: .note, message: "\(statistics.linesWithNUL) line(s) hold NUL bytes"))
         }
         return result
     }

@@ -7,6 +7,9 @@
 struct IncidentOrdering {
     private var waiting: [Incident] = []
 
+    /// Whether any finished incident waits to be released.
+    var hasWaiting: Bool { !waiting.isEmpty }
+
     mutating func add(_ incident: Incident) {
         let index = waiting.firstIndex { $0.evidence.firstLine > incident.evidence.firstLine } ?? waiting.count
         waiting.insert(incident, at: index)

@@ -1,7 +1,8 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
-/// What kind of event the kernel reported. The raw value is the stable `kind` string of the
-/// JSON output.
+/// What kind of event the kernel reported.
+///
+/// The raw value is the stable `kind` string of the JSON output.
 public enum IncidentKind: String, Sendable, CaseIterable, Codable {
     case oom = "oom"
     case pageAllocationFailure = "page-allocation-failure"
@@ -27,6 +28,7 @@ public enum IncidentKind: String, Sendable, CaseIterable, Codable {
     case rcuStall = "rcu-stall"
     case workqueueLockup = "workqueue-lockup"
     case machineCheck = "machine-check"
+    case spuriousInterrupt = "spurious-interrupt"
 
     /// The family decides which later lines may join an open report: a panic joins a
     /// crash, an `oom_reaper:` line joins a memory report.

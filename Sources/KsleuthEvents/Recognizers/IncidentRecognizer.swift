@@ -41,7 +41,9 @@ public final class IncidentRecognizer {
         closeStaleReports(at: line)
         let streamIndex = index(for: line.caller, creating: true)!
         let message = line.message
-        if let ruleIndex = rules.firstRule(confirming: message, using: scratch) {
+        // Bare text pasted into a commit message or documentation is often indented.
+        let startText = line.format == .noTimestamp ? message.droppingLeadingSpaces(upTo: 4) : message
+        if let ruleIndex = rules.firstRule(confirming: startText, using: scratch) {
             start(rules.rules[ruleIndex], line, streamIndex)
         } else if streams[streamIndex].open != nil {
             continueReport(line, streamIndex)
@@ -112,16 +114,22 @@ public final class IncidentRecognizer {
         let isPreamble = ReportBodyGrammar.isPreamble(message)
         if isPreamble { streams[streamIndex].preamble = evidence(line) }
         if open.hasEnded {
-            if isPanicTail(message) {
+            // After the end marker: the panic and its tail, and the register summary that
+            // x86 prints again after "---[ end trace" (5.x and later).
+            if isPanicTail(message) || rules.isBodyLine(message, using: scratch) {
                 streams[streamIndex].open!.append(evidence(line))
             } else {
                 close(streamIndex, truncationReason: nil)
             }
             return
         }
+        // An indented (or empty) line continues the line before it; after a line that did not belong,
+        // only a line the report printers write can take the report up again.
+        let isIndented =
+            line.format == .continuation || message.isEmpty || message.first.map { $0 == 0x20 || $0 == 0x09 } == true
         let belongs =
-            line.format == .continuation || message.first.map { $0 == 0x20 || $0 == 0x09 } == true
-            || isPreamble || rules.isBodyLine(message, using: scratch)
+            (isIndented && open.foreignLines == 0) || isPreamble
+            || rules.isBodyLine(message.droppingLeadingSpaces(upTo: 16), using: scratch)
         guard belongs else {
             noteForeignLine(onStream: streamIndex, line)
             return
@@ -143,7 +151,8 @@ public final class IncidentRecognizer {
     private func noteForeignLine(onStream streamIndex: Int?, _ line: LogLine) {
         guard let streamIndex, streams[streamIndex].open != nil else { return }
         streams[streamIndex].open!.foreignLines += 1
-        if streams[streamIndex].open!.foreignLines > limits.foreignLineTolerance || streams[streamIndex].open!.hasEnded {
+        if streams[streamIndex].open!.foreignLines > limits.foreignLineTolerance || streams[streamIndex].open!.hasEnded
+        {
             close(streamIndex, truncationReason: nil)
         }
     }
@@ -168,7 +177,8 @@ public final class IncidentRecognizer {
             guard let open = streams[index].open else { continue }
             var stale = line.raw.number - open.lastLineNumber > 1000
             if let now = line.monotonicMicroseconds, let last = open.lastMonotonic,
-                line.caller == nil || streams[index].caller == line.caller || now - last > limits.maximumPauseMicroseconds
+                line.caller == nil || streams[index].caller == line.caller
+                    || now - last > limits.maximumPauseMicroseconds
             {
                 stale = stale || now - last > limits.maximumPauseMicroseconds || now < last - 1_000_000
             }
@@ -183,6 +193,7 @@ public final class IncidentRecognizer {
     }
 
     private func release(_ emit: (Incident) -> Void) {
+        guard ordering.hasWaiting else { return }
         let oldest = streams.compactMap { $0.open?.lines[0].number }.min()
         ordering.release(before: oldest, emit)
     }

@@ -29,7 +29,10 @@ struct OpenReport {
 
     var linesSinceHeader: Int { lines.count - 1 - headerIndex }
 
-    init(kind: IncidentKind, header: EvidenceLine, preamble: EvidenceLine?, line: LogLine, absorbs: Set<IncidentKind>, hasDieLine: Bool) {
+    init(
+        kind: IncidentKind, header: EvidenceLine, preamble: EvidenceLine?, line: LogLine, absorbs: Set<IncidentKind>,
+        hasDieLine: Bool
+    ) {
         self.kind = kind
         lines = preamble.map { [$0, header] } ?? [header]
         headerIndex = preamble == nil ? 0 : 1
@@ -55,11 +58,12 @@ struct OpenReport {
         let first = lines[0]
         let last = lines[lines.count - 1]
         let header = lines[headerIndex]
-        var title = header.text
+        var title = Substring(header.text)
         while title.last == " " || title.last == "\t" { title.removeLast() }
-        if title.count > 256 { title = String(title.prefix(256)) }
+        while title.first == " " || title.first == "\t" { title.removeFirst() }
+        if title.count > 256 { title = title.prefix(256) }
         return Incident(
-            kind: kind, title: title,
+            kind: kind, title: String(title),
             evidence: EvidenceSpan(
                 file: file, firstLine: first.number, lastLine: last.number, firstByte: first.byteOffset,
                 lastByte: last.byteOffset + max(last.length, 1) - 1),

@@ -14,7 +14,8 @@ enum ReportBodyGrammar {
             // dump_stack_print_info, print_modules, show_regs (x86, i386)
             #"CPU: "#, #"CPU \d+ "#, #"Hardware name: "#, #"Modules linked in:"#, #"Call Trace:"#, #"Call trace:"#,
             #"Backtrace:"#, #"Exception stack"#, #"Stack:"#, #"Code: "#, #"Workqueue: "#, #"Process "#, #"Pid: "#,
-            #"RIP: "#, #"EIP: "#, #"IP: "#, #"RSP: "#, #"[RE][A-DS-Z][A-Z]: "#, #"R\d+ ?: "#, #"[CDEFGS]S: "#,
+            #"RIP: "#, #"EIP: "#, #"IP: "#, #"RSP: "#, #"[RE](?:[ABCD]X|[SD]I|[BS]P|IP): "#, #"R\d+ ?: "#,
+            #"[CDEFGS]S: "#,
             #"CR\d: "#, #"DR\d: "#, #"PKRU: "#, #"ORIG_[RE]AX"#, #"#PF: "#, #"PGD [0-9a-f]"#, #"P4D "#, #"PUD "#,
             #"PMD "#, #"PTE "#, #"Thread overran stack"#, #"Kernel panic"#, #"Kernel Offset: "#, #"---\[ end "#,
             #"Rebooting in "#, #"SMP: stopping"#, #"CPU features: "#, #"Memory Limit: "#, #"Dumping ftrace buffer"#,
@@ -24,13 +25,15 @@ enum ReportBodyGrammar {
             #"[\w.$]+\+0x[0-9a-f]+/0x[0-9a-f]+"#, #"\(?[\w.$]+ from "#, #"\[[0-9a-f]{8,16}\] "#,
             #"[0-9a-f]{8,16}(?: [0-9a-f]{8,16})+"#, #"\(unreliable\)"#,
             // arm64
-            #"pc : "#, #"lr : "#, #"sp : "#, #"x\d+ ?: "#, #"pstate: "#, #"Mem abort info:"#, #"Data abort info:"#,
+            #"pc : "#, #"lr : "#, #"sp : "#, #"x\d+ ?: [0-9a-f]{16}"#, #"pstate: "#, #"Mem abort info:"#,
+            #"Data abort info:"#,
             #"ESR = "#, #"EC = "#, #"SET = "#, #"FAR = "#, #"EA = "#, #"S1PTW = "#, #"FnV = "#, #"ISV = "#,
             #"CM = "#, #"WnR = "#, #"(?:user|swapper) pgtable"#, #"\[[0-9a-f]+\] pgd="#, #"Internal error"#,
             #"SError"#, #"Kernel BUG"#,
             // arm32
             #"PC is at "#, #"LR is at "#, #"pc : \["#, #"psr: "#, #"r\d+ ?: "#, #"Flags: "#, #"Control: "#,
             #"Table: "#, #"DAC: "#, #"Register r\d+"#, #"Function entered"#, #"\[<[0-9a-f]+>\] \("#,
+            #"[0-9a-f]{3,4}: (?: *[0-9a-f]{8})+"#, #"Exception stack\("#, #"Stack: \(0x"#,
             // ppc64, s390, mips, riscv, loongarch
             #"NIP"#, #"LR \["#, #"REGS: "#, #"MSR: "#, #"CFAR: "#, #"DAR: "#, #"DSISR: "#, #"IRQMASK: "#, #"GPR\d+"#,
             #"Instruction dump:"#, #"--- interrupt: "#, #"Krnl "#, #"Last Breaking-Event-Address"#, #"epc ?: "#,
@@ -43,14 +46,16 @@ enum ReportBodyGrammar {
             #"value changed: "#, #"Reported by Kernel Concurrency"#, #"Out-of-bounds (?:read|write)"#,
             #"Use-after-free (?:read|write)"#, #"Invalid (?:read|free)"#, #"Corrupted memory"#, #"kfence-#"#,
             #"page:"#, #"page dumped because"#, #"flags: "#, #"raw: "#, #"head: "#, #"memcg:"#, #"page_type: "#,
-            #"anon flags"#, #"index:"#, #"page_owner"#, #"(?:list_(?:add|del)|list_add double add)"#,
-            #"Object 0x"#, #"Redzone 0x"#, #"Padding 0x"#, #"Bytes b4 "#, #"Slab 0x"#, #"FIX "#, #"\w+ 0x[0-9a-f]+: "#,
+            #"anon flags"#, #"index:"#, #"page_owner (?:tracks|info)"#, #"page last (?:allocated|free)"#,
+            #"(?:list_(?:add|del)|list_add double add)"#,
+            #"(?:Object|Redzone|Padding|Bytes b4) (?:0x)?[0-9a-f]+: "#, #"Slab 0x"#, #"FIX "#, #"\w+ 0x[0-9a-f]+: "#,
             // lockdep and atomic-context reports
             #"\d+ locks? held"#, #"no locks held"#, #"other info that"#, #"the existing dependency"#, #"-> #\d"#,
             #"Possible unsafe"#, #"stack backtrace:"#, #"Chain exists"#, #"\*\*\* DEADLOCK"#, #"lock\("#,
             #"\S+/\d+ is trying"#, #"but task is already"#, #"which lock already"#, #"and this task is"#,
             #"\{[A-Z-]+\} state was"#, #"irq event stamp"#, #"hardirqs (?:last|first)"#, #"softirqs (?:last|first)"#,
-            #"in_atomic\(\)"#, #"preempt_count"#, #"Preemption disabled"#, #"RCU nest depth"#, #"Modules linked in"#,
+            #"in_atomic\(\)"#, #"preempt_count"#, #"Preemption disabled"#, #"RCU nest depth"#,
+            #"(?:Not tainted|Tainted: )"#,
             // lockups, hung tasks, RCU stalls, workqueues
             #"rcu: "#, #"rcu_\w+ kthread"#, #"\(detected by"#, #"\(t=\d+"#, #"Sending NMI"#, #"NMI backtrace"#,
             #"Task dump"#, #"Showing busy workqueues"#, #"workqueue "#, #"pool \d+"#, #"irq event"#,
@@ -68,8 +73,9 @@ enum ReportBodyGrammar {
             #"Memory cgroup"#, #"memory: usage"#, #"memory\+swap: usage"#, #"kmem: usage"#, #"swap: usage"#,
             #"Task in \S+ killed"#, #"oom_reaper"#, #"\S.* cpuset="#, #"mems_allowed="#, #"\S+: page allocation"#,
             #"warn_alloc"#, #"(?:DMA|DMA32|Normal|HighMem|Movable|Device) (?:per-cpu|free:)"#, #"cpu +\d+: hi:"#,
-            #"[a-z_]+ \d+$"#, #"cache:\d+KB"#, #"SLUB: "#, #"  cache: "#, #"  node "#, #"hugepages"#,
-            #"Hugepages"#, #"HighMem/MovableOnly"#, #"\d+ pages (?:RAM|HighMem|reserved|shared|non-shared|hwpoisoned|cma)"#,
+            #"[a-z_]+ \d+$"#, #"cache:\d+KB"#, #"  cache: "#, #"  node "#, #"hugepages"#,
+            #"Hugepages"#, #"HighMem/MovableOnly"#,
+            #"\d+ pages (?:RAM|HighMem|reserved|shared|non-shared|hwpoisoned|cma)"#,
             #"(?:active|inactive)_(?:anon|file) \d+"#, #"nr_\w+"#, #"Memory cgroup stats"#, #"\S+ invoked oom-killer"#,
             #"Out of memory and no"#, #"Kill process"#, #"Sacrifice"#, #"(?:oom_score_adj|gfp_mask|order)="#,
             #"Free pages count"#, #"Show Memory"#, #"quicklists:"#, #"SysRq"#, #"sysrq"#,
@@ -99,14 +105,16 @@ enum ReportBodyGrammar {
 
     /// Lines that announce a report on the next line (`cut here` before WARNING and BUG, the
     /// `====` rule before KASAN, KCSAN, UBSAN and SLUB reports).
-    private static let cutHere = Array("------------[ cut here ]------------".utf8)
-    private static let cutHereWithoutBrackets = Array("------------ cut here ------------".utf8)
+    private static let dashes = Array("---".utf8)
+    private static let cutHere = Array("cut here".utf8)
 
     static func isPreamble(_ message: UnsafeRawBufferPointer) -> Bool {
         let trimmed = message.trimmingTrailingSpaces
         guard trimmed.count >= 20 else { return false }
         if trimmed.allSatisfy({ $0 == 0x3d }) { return true }
-        return trimmed.hasPrefix(cutHere) || trimmed.hasPrefix(cutHereWithoutBrackets)
+        // "------------[ cut here ]------------", and 2.6's
+        // "----------- [cut here ] --------- [please bite here ] ---------".
+        return trimmed.hasPrefix(dashes) && trimmed.containsBytes(cutHere)
     }
 }
 
@@ -116,6 +124,13 @@ extension UnsafeRawBufferPointer {
         var end = count
         while end > 0, self[end - 1] == 0x20 || self[end - 1] == 0x09 { end -= 1 }
         return UnsafeRawBufferPointer(rebasing: self[0..<end])
+    }
+
+    /// The bytes without up to `limit` leading spaces.
+    func droppingLeadingSpaces(upTo limit: Int) -> UnsafeRawBufferPointer {
+        var start = 0
+        while start < Swift.min(limit, count), self[start] == 0x20 { start += 1 }
+        return UnsafeRawBufferPointer(rebasing: self[start...])
     }
 
     func hasPrefix(_ prefix: [UInt8]) -> Bool {

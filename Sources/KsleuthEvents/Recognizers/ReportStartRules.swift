@@ -21,6 +21,9 @@ extension ReportStartRule {
                 #"^(?:Out of memory(?: and no killable processes|: (?:Kill|Killed) process| \(oom_kill_allocating_task\))|Killed process \d+|Memory cgroup out of memory: |oom_reaper: reaped process|oom-kill:constraint=)"#
         ),
         ReportStartRule(
+            kind: .oom, role: .followUp(.memory), literals: ["memory: usage "],
+            pattern: #"^memory: usage \d+kB, limit \d+kB, failcnt \d+"#),
+        ReportStartRule(
             kind: .pageAllocationFailure,
             literals: [
                 "page allocation failure", "allocation failure: ", "vmalloc error: ", "page allocation stalls",
@@ -32,6 +35,10 @@ extension ReportStartRule {
         ReportStartRule(
             kind: .showMem, literals: ["Show Memory"], pattern: #"^(?:sysrq|SysRq) ?: (?:.*: )?Show Memory"#),
         ReportStartRule(kind: .showMem, role: .followUp(.memory), literals: ["Mem-Info:"], pattern: #"^Mem-Info:"#),
+        // A zone line of show_free_areas() without the Mem-Info header before it.
+        ReportStartRule(
+            kind: .showMem, role: .followUp(.memory), literals: ["Node "],
+            pattern: #"^Node \d+ [A-Za-z0-9]+ free:\d+kB (?:boost:\d+kB )?min:\d+kB"#),
 
         // MARK: Sanitizers and allocator debugging
         ReportStartRule(kind: .kasan, literals: ["BUG: KASAN: "], pattern: #"^BUG: KASAN: "#),
@@ -45,7 +52,8 @@ extension ReportStartRule {
                 #"^(?:BUG [^\s:]+(?: \((?:Not tainted|Tainted: [^)]*)\))?: |slab error in |Slab corruption|kmem_cache_destroy \S+: Slab cache still has objects)"#
         ),
         ReportStartRule(
-            kind: .badPage, literals: ["BUG: Bad "], pattern: #"^BUG: Bad (?:page state|page map|rss-counter|page cache)"#),
+            kind: .badPage, literals: ["BUG: Bad "],
+            pattern: #"^BUG: Bad (?:page state|page map|rss-counter|page cache)"#),
         ReportStartRule(
             kind: .listCorruption,
             literals: ["list_del corruption", "list_add corruption", "list_add double add", "list_del corruption"],
@@ -61,11 +69,13 @@ extension ReportStartRule {
         ReportStartRule(
             kind: .lockdep, literals: ["WARNING: ", "INFO: ", "BUG: "],
             pattern:
-                #"^(?:WARNING|INFO|BUG): (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency|deadlock)|inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held (?:when returning to user space|at task exit)|trying to register non-static key|nested lock|\S+-safe -> \S+-unsafe lock order|Invalid wait context|MAX_LOCKDEP|looking up invalid subclass|(?:spinlock|rwlock|rwsem|mutex) \S+ (?:on CPU|suspected)|.* still has locks held)"#
+                #"^(?:\[ )?(?:WARNING|INFO|BUG): (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency|deadlock)|inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held (?:when returning to user space|at task exit)|trying to register non-static key|nested lock|\S+-safe -> \S+-unsafe lock order|Invalid wait context|MAX_LOCKDEP|looking up invalid subclass|(?:spinlock|rwlock|rwsem|mutex) \S+ (?:on CPU|suspected)|.* still has locks held)"#
         ),
-        ReportStartRule(kind: .workqueueLockup, literals: ["workqueue lockup"], pattern: #"^BUG: workqueue lockup - pool"#),
         ReportStartRule(
-            kind: .softLockup, literals: ["soft lockup"], pattern: #"(?:^|: )(?:BUG: )?soft lockup - CPU#?\d+ stuck for"#),
+            kind: .workqueueLockup, literals: ["workqueue lockup"], pattern: #"^BUG: workqueue lockup - pool"#),
+        ReportStartRule(
+            kind: .softLockup, literals: ["soft lockup"],
+            pattern: #"(?:^|: )(?:BUG: )?soft lockup - CPU#?\d+ stuck for"#),
         ReportStartRule(
             kind: .hardLockup, literals: ["hard LOCKUP"],
             pattern: #"(?:^|: )(?:Watchdog detected hard LOCKUP on cpu \d+|.*hard LOCKUP on cpu)"#),
@@ -87,23 +97,33 @@ extension ReportStartRule {
             pattern: #"^(?:Oops: )?general protection fault(?:: [0-9a-f]{4}|, )"#),
         ReportStartRule(
             kind: .oops, role: .dieLine,
-            literals: ["Oops", "Internal error: ", "invalid opcode: ", "divide error: ", "double fault: ", "stack segment: "],
+            literals: [
+                "Oops", "Internal error: ", "invalid opcode: ", "invalid operand: ", "divide error: ", "divide_error: ",
+                "double fault: ",
+                "stack segment: ",
+            ],
             pattern:
-                #"^(?:Oops(?::|\[#| \[#| -)|Internal error: |invalid opcode: [0-9a-f]{4}|divide error: [0-9a-f]{4}|double fault: [0-9a-f]{4}|stack segment: [0-9a-f]{4})"#
+                #"^(?:Oops(?::|\[#| \[#| -)|Internal error: |invalid op(?:code|erand): [0-9a-f]{4}|divide[ _]error: [0-9a-f]{4}|double fault: [0-9a-f]{4}|stack segment: [0-9a-f]{4})"#
         ),
         ReportStartRule(
             kind: .oops, literals: ["stack guard page was hit", "kernel stack overflow", "SError Interrupt on CPU"],
-            pattern: #"^(?:BUG: (?:stack guard page was hit|.*kernel stack overflow)|kernel stack overflow|SError Interrupt on CPU\d+)"#
+            pattern:
+                #"^(?:BUG: (?:stack guard page was hit|.*kernel stack overflow)|kernel stack overflow|SError Interrupt on CPU\d+)"#
         ),
+        ReportStartRule(kind: .spuriousInterrupt, literals: ["nobody cared"], pattern: #"^irq \d+: nobody cared"#),
         ReportStartRule(kind: .machineCheck, literals: ["Machine Check"], pattern: #"Machine Check(?: Exception)?: "#),
         ReportStartRule(
             kind: .bug, literals: ["kernel BUG at ", "Kernel BUG at "], pattern: #"^[Kk]ernel BUG at \S+"#,
-            absorbs: [.listCorruption]),
+            // arm32's BUG() of old kernels is a write to NULL: "Unable to handle kernel NULL
+            // pointer dereference at virtual address 00000000" follows the BUG line.
+            absorbs: [.listCorruption, .oops]),
         ReportStartRule(
             kind: .warning, literals: ["WARNING: "],
             pattern: #"^WARNING: (?:CPU: \d+ PID: \d+ at |at \S+|\S+:\d+ at |\S+ at \S+:\d+)"#,
             absorbs: [.listCorruption]),
-        ReportStartRule(kind: .panic, role: .followUp(.crash), literals: ["Kernel panic - not syncing"], pattern: #"^Kernel panic - not syncing"#),
+        ReportStartRule(
+            kind: .panic, role: .followUp(.crash), literals: ["Kernel panic - not syncing"],
+            pattern: #"^Kernel panic - not syncing"#),
         ReportStartRule(kind: .bug, literals: ["BUG: "], pattern: #"^BUG: \S"#),
     ]
 }
