@@ -85,6 +85,27 @@ struct ReadingInvarianceTests {
         }
     }
 
+    @Test(
+        "cutting a shared log anywhere, even mid-line, never crashes and keeps what came before",
+        .enabled(if: CorpusLocator.hasSharedCorpora, "needs ../shared"), arguments: sharedLogs)
+    func sharedTruncationPoints(log: URL) throws {
+        let bytes = try [UInt8](Data(contentsOf: log))
+        guard bytes.count > 1 else { return }
+        let whole = try IncidentCollector.analyze(bytes).incidents
+        var generator = SeededGenerator(seed: UInt64(bytes.count) &* 31)
+        for _ in 0..<8 {
+            let end = Int.random(in: 1..<bytes.count, using: &generator)
+            let cut = try IncidentCollector.analyze(Array(bytes[0..<end])).incidents
+            for incident in cut { #expect(incident.evidence.lastByte < end) }
+            // Every report that ended before the cut is found unchanged.
+            for incident in whole where incident.evidence.lastByte + 2 < end && !incident.isTruncated {
+                #expect(
+                    cut.contains { $0.evidence.firstLine == incident.evidence.firstLine && $0.kind == incident.kind },
+                    "\(log.lastPathComponent) cut at byte \(end): lost \(IncidentFingerprint(incident))")
+            }
+        }
+    }
+
     private func isTerminal(_ text: String) -> Bool {
         [
             "---[ end", "</TASK>", "Killed process", "oom_reaper", "pages", "Kernel Offset", "Rebooting", "====",

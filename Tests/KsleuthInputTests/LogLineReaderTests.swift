@@ -17,7 +17,10 @@ func readAll(
 }
 
 /// The manifest's `format` column mapped to the formats a correct parser may call the file's
-/// dominant format; `nil` for a row checked another way (quoted mail).
+/// dominant format; `nil` for a row checked another way (quoted mail). The mapping is the one
+/// `docs/input-formats.md` states: the manifest's `syslog` is any RFC 3164 file, stamped or
+/// not (even one whose lines all come from other programs), and a serial console is either
+/// stamped kernel text with noise or, on a console without `printk.time`, bare text.
 private func acceptedFormats(forManifestFormat format: String) -> Set<PrefixFormat>? {
     switch format {
     case "dmesg-raw": [.dmesgRaw]
@@ -25,12 +28,12 @@ private func acceptedFormats(forManifestFormat format: String) -> Set<PrefixForm
     case "dmesg-T": [.dmesgCtime]
     case "dmesg-decode": [.dmesgDecode]
     case "kmsg-loglevel": [.kmsgLevel]
-    case "syslog": [.syslog]
+    case "syslog": [.syslog, .syslogNoStamp, .syslogOtherProgram]
     case "syslog-nots": [.syslogNoStamp]
     case "syslog-iso": [.syslogISO]
     case "journalctl-short-precise": [.journalShortPrecise]
     case "journalctl-k-bare": [.journalBare]
-    case "serial-console": [.dmesgRaw, .kmsgLevel, .dmesgRawCaller]
+    case "serial-console": [.dmesgRaw, .kmsgLevel, .dmesgRawCaller, .noTimestamp]
     case "email-quoted": nil
     default: [.noTimestamp]
     }
@@ -234,6 +237,6 @@ struct LogLineReaderTests {
         print("MANIFEST format agreement: \(agreeing)/\(total)")
         for line in disagreements { print("  disagreement: \(line)") }
         try #require(total > 0)
-        #expect(Double(agreeing) >= 0.9 * Double(total), "agreement \(agreeing)/\(total): \(disagreements)")
+        #expect(Double(agreeing) >= 0.98 * Double(total), "agreement \(agreeing)/\(total): \(disagreements)")
     }
 }

@@ -30,7 +30,7 @@ public final class FactExtractor: Sendable {
     /// Adds the facts found in `incident`'s lines to its details.
     public func extract(into incident: inout Incident) {
         for (fact, pattern) in facts {
-            if let kinds = fact.kinds, !kinds.contains(incident.kind.rawValue) { continue }
+            if let kinds = fact.kinds, !kinds.contains(incident.kind) { continue }
             for line in incident.lines {
                 guard let (_, captures) = try? pattern.firstMatch(in: line.text) else { continue }
                 for (group, field) in fact.fields.enumerated() {

@@ -4,7 +4,7 @@
 ///
 /// The raw value is the stable `kind` string of the JSON output.
 public enum IncidentKind: String, Sendable, CaseIterable, Codable {
-    case oom = "oom"
+    case oom = "oom-kill"
     case pageAllocationFailure = "page-allocation-failure"
     case showMem = "show-mem"
     case oops = "oops"
