@@ -16,8 +16,9 @@ func readAll(
     return (lines, reader.statistics)
 }
 
-/// The manifest's `format` column mapped to the formats a correct parser may call the file's
-/// dominant format; `nil` for a row checked another way (quoted mail). The mapping is the one
+/// The formats a correct parser may call a file's dominant format, given the manifest's name.
+///
+/// `nil` for a row checked another way (quoted mail). The mapping is the one
 /// `docs/input-formats.md` states: the manifest's `syslog` is any RFC 3164 file, stamped or
 /// not (even one whose lines all come from other programs), and a serial console is either
 /// stamped kernel text with noise or, on a console without `printk.time`, bare text.
