@@ -6,7 +6,10 @@ import KsleuthPatterns
 /// Reads facts out of an incident's evidence lines into its details.
 ///
 /// The facts are those of ``FactPattern/headerFacts``; the first line that states a fact wins.
-public final class FactExtractor: Sendable {
+public final class FactExtractor: IncidentAnalyzer {
+    /// Header facts are looked for in every kind (each fact names its own kinds).
+    public var kinds: Set<IncidentKind>? { nil }
+
     private let facts: [(FactPattern, Pattern)]
 
     /// Compiles `facts`.
@@ -28,7 +31,7 @@ public final class FactExtractor: Sendable {
     }()
 
     /// Adds the facts found in `incident`'s lines to its details.
-    public func extract(into incident: inout Incident) {
+    public func analyze(_ incident: inout Incident) {
         for (fact, pattern) in facts {
             if let kinds = fact.kinds, !kinds.contains(incident.kind) { continue }
             for line in incident.lines {

@@ -38,11 +38,13 @@ public struct LogAnalyzer: Sendable {
         let reader = LogLineReader(
             input: input, maximumLineLength: configuration.maximumLineLength, chunkSize: configuration.chunkSize)
         let recognizer = IncidentRecognizer(inputName: input.name, limits: configuration.limits)
-        let extractor = FactExtractor.standard
+        let analyzers = StandardAnalyzers.all
         var count = 0
         let deliver: (Incident) -> Void = { incident in
             var analysed = incident
-            extractor.extract(into: &analysed)
+            for analyzer in analyzers where analyzer.kinds?.contains(analysed.kind) ?? true {
+                analyzer.analyze(&analysed)
+            }
             count += 1
             sink.accept(analysed)
         }

@@ -27,11 +27,14 @@ public struct Incident: Sendable, Hashable {
     public var headerIndex: Int
     /// Kind-specific findings, filled by analyses.
     public var details: Details
+    /// The crash's name and bucket, filled by the crash-identity analysis; `nil` for memory
+    /// reports.
+    public var identity: CrashIdentity?
 
     public init(
         kind: IncidentKind, title: String, evidence: EvidenceSpan, monotonicMicroseconds: Int64?, wallClock: String?,
         host: String?, caller: String?, isTruncated: Bool, truncationReason: String?, lines: [EvidenceLine],
-        headerIndex: Int, details: Details = Details()
+        headerIndex: Int, details: Details = Details(), identity: CrashIdentity? = nil
     ) {
         self.kind = kind
         self.title = title
@@ -45,6 +48,7 @@ public struct Incident: Sendable, Hashable {
         self.lines = lines
         self.headerIndex = headerIndex
         self.details = details
+        self.identity = identity
     }
 
     /// The header line.
