@@ -14,14 +14,16 @@
 /// with no newline costs no more memory than a short one. `\r\n` endings lose their `\r`s;
 /// a final line without a newline is delivered like any other.
 public final class LineFramer {
+    // Counters updated on every line, by this framer only: exclusivity not checked at run time.
+
     /// Lines delivered so far.
-    public private(set) var linesRead = 0
+    @exclusivity(unchecked) public private(set) var linesRead = 0
     /// Bytes read from the source so far (after decompression).
-    public private(set) var bytesRead = 0
+    @exclusivity(unchecked) public private(set) var bytesRead = 0
     /// Lines that were longer than the maximum and were cut.
-    public private(set) var linesCut = 0
+    @exclusivity(unchecked) public private(set) var linesCut = 0
     /// The longest line seen, in bytes, counting the part cut off.
-    public private(set) var longestLineLength = 0
+    @exclusivity(unchecked) public private(set) var longestLineLength = 0
 
     /// The maximum number of bytes of one line that are kept.
     public let maximumLineLength: Int

@@ -13,11 +13,13 @@
 /// one line with `#012` for each newline, `/dev/kmsg` as `\x0a`, the journal's JSON as `\n`.
 /// Each logical line is delivered separately, with the physical line's number.
 public final class LinePrefixParser {
-    private var previousHadPrefix = false
-    private var previousFormat: PrefixFormat = .noTimestamp
-    private var inheritedMonotonic: Int64?
-    private var inheritedCaller: CallerID?
-    private var inheritedLevel: UInt8?
+    // State read and written on every line; only this parser touches it, so its exclusivity
+    // is not checked at run time.
+    @exclusivity(unchecked) private var previousHadPrefix = false
+    @exclusivity(unchecked) private var previousFormat: PrefixFormat = .noTimestamp
+    @exclusivity(unchecked) private var inheritedMonotonic: Int64?
+    @exclusivity(unchecked) private var inheritedCaller: CallerID?
+    @exclusivity(unchecked) private var inheritedLevel: UInt8?
     private let scratch: UnsafeMutableRawBufferPointer
 
     /// - Parameter maximumLineLength: the framer's maximum; unescaped text never grows longer.

@@ -9,12 +9,24 @@ public final class LogLineReader {
     /// The input being read.
     public let input: LogInput
     /// What has been read so far.
-    public private(set) var statistics = InputStatistics()
+    public var statistics: InputStatistics {
+        var result = counted
+        for format in PrefixFormat.allCases where linesPerFormat[Int(format.rawValue)] > 0 {
+            result.linesByFormat[format] = linesPerFormat[Int(format.rawValue)]
+        }
+        return result
+    }
+
+    // The counters are touched on every line: their exclusivity is not checked at run time
+    // (each is accessed only by this reader, never across a suspension or from a closure that
+    // escapes).
+    @exclusivity(unchecked) private var counted = InputStatistics()
+    @exclusivity(unchecked) private var linesPerFormat = [Int](repeating: 0, count: PrefixFormat.allCases.count)
 
     private let framer: LineFramer
     private let parser: LinePrefixParser
-    private var sampledBytes = 0
-    private var suspiciousBytes = 0
+    @exclusivity(unchecked) private var sampledBytes = 0
+    @exclusivity(unchecked) private var suspiciousBytes = 0
     private static let binarySampleSize = 64 * 1024
 
     /// - Parameters:
@@ -25,7 +37,7 @@ public final class LogLineReader {
         self.input = input
         framer = LineFramer(source: input.source, maximumLineLength: maximumLineLength, chunkSize: chunkSize)
         parser = LinePrefixParser(maximumLineLength: maximumLineLength)
-        statistics.compression = input.compression
+        counted.compression = input.compression
     }
 
     /// Calls `body` with every logical line of the input, in order.
@@ -34,16 +46,16 @@ public final class LogLineReader {
     ///   delivered and `statistics` counts them.
     public func forEachLine(_ body: (LogLine) -> Void) throws(InputError) {
         defer {
-            statistics.linesRead = framer.linesRead
-            statistics.bytesRead = framer.bytesRead
-            statistics.linesCut = framer.linesCut
-            statistics.longestLineLength = framer.longestLineLength
-            if sampledBytes > 0 { statistics.looksBinary = suspiciousBytes * 10 > sampledBytes }
+            counted.linesRead = framer.linesRead
+            counted.bytesRead = framer.bytesRead
+            counted.linesCut = framer.linesCut
+            counted.longestLineLength = framer.longestLineLength
+            if sampledBytes > 0 { counted.looksBinary = suspiciousBytes * 10 > sampledBytes }
         }
         try framer.forEachLine { raw in
             inspect(raw.bytes)
             let format = parser.parse(raw, body)
-            statistics.linesByFormat[format, default: 0] += 1
+            linesPerFormat[Int(format.rawValue)] += 1
         }
     }
 
@@ -70,9 +82,9 @@ public final class LogLineReader {
             }
         }
         if !allASCII, String(validating: bytes, as: UTF8.self) == nil {
-            statistics.invalidUTF8Lines += 1
+            counted.invalidUTF8Lines += 1
         }
-        if memchrByte(base, 0, bytes.count) != nil { statistics.linesWithNUL += 1 }
+        if memchrByte(base, 0, bytes.count) != nil { counted.linesWithNUL += 1 }
         if sampledBytes < LogLineReader.binarySampleSize {
             sampledBytes += bytes.count + 1
             for byte in bytes where byte < 0x09 || (byte > 0x0d && byte < 0x20 && byte != 0x1b) {

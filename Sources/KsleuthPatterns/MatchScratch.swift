@@ -8,8 +8,8 @@ import CPCRE2
 /// read) owns one scratch and passes it to every ``Pattern/firstMatch(in:from:using:)``. It
 /// grows to the largest capture count it has seen and is reused.
 public final class MatchScratch {
-    private var data: OpaquePointer?
-    private var pairs: UInt32 = 0
+    @exclusivity(unchecked) private var data: OpaquePointer?
+    @exclusivity(unchecked) private var pairs: UInt32 = 0
 
     public init() {}
 

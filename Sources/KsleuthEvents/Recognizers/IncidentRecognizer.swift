@@ -20,9 +20,11 @@ public final class IncidentRecognizer {
 
     private let rules: CompiledReportRules
     private let scratch = MatchScratch()
-    private var streams: [ReportStream] = []
-    private var ordering = IncidentOrdering()
-    private var lastLineNumber = 0
+    // State touched on every line, by this recognizer only (it is not shared between tasks):
+    // exclusivity is not checked at run time.
+    @exclusivity(unchecked) private var streams: [ReportStream] = []
+    @exclusivity(unchecked) private var ordering = IncidentOrdering()
+    @exclusivity(unchecked) private var lastLineNumber = 0
 
     public init(inputName: String, rules: CompiledReportRules = .standard, limits: IncidentLimits = .standard) {
         self.inputName = inputName
