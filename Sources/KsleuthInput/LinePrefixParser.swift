@@ -199,15 +199,13 @@ public final class LinePrefixParser {
             return false
         }
         prefix.monotonic = seconds.value &* 1_000_000 &+ microseconds(fraction)
-        let afterStamp = cursor.position
-        var hadSpace = cursor.skip(0x20)
+        // The kernel writes the caller id right after the stamp, util-linux after a space;
+        // then one space before the text.
+        _ = cursor.skip(0x20)
         if cursor.peek() == 0x5b, let caller = readCaller(&cursor) {
             prefix.caller = caller
-            hadSpace = cursor.skip(0x20)
-        } else if hadSpace {
-            cursor.position = afterStamp + 1
+            _ = cursor.skip(0x20)
         }
-        _ = hadSpace
         return true
     }
 
