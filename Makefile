@@ -8,6 +8,7 @@
 SWIFT       ?= swift
 SYSTEM_PKGS := libpcre2-dev zlib1g-dev liblzma-dev libzstd-dev
 BENCH_SIZE  ?= 1G
+BENCH_RATE  ?= 10
 
 .PHONY: all build release run test bench lint format deps clean
 
@@ -37,7 +38,7 @@ test: deps
 	$(SWIFT) test --parallel
 
 bench: release
-	python3 bench/run_benchmark.py --size $(BENCH_SIZE) --binary .build/release/ksleuth
+	python3 bench/run_benchmark.py --size $(BENCH_SIZE) --rate $(BENCH_RATE) --decoys 20 --binary .build/release/ksleuth
 
 lint:
 	$(SWIFT) format lint --strict -r Package.swift Sources Tests
