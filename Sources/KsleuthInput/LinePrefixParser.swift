@@ -160,12 +160,12 @@ public final class LinePrefixParser {
                     return prefix
                 }
             } else if first.isLowercaseLetter {
-                if cursor.skip("kernel: ") {
+                if cursor.skip("kernel:") {
+                    // "kernel: text", and "kernel:text" as some collectors write it.
+                    _ = cursor.skip(0x20)
                     prefix.format = .journalBare
+                    if cursor.peek() == 0x5b { _ = readKernelStamp(&cursor, into: &prefix) }
                     prefix.messageStart = cursor.position
-                    _ = readKernelStamp(&cursor, into: &prefix)
-                    prefix.messageStart = cursor.position
-                    prefix.format = .journalBare
                     return prefix
                 }
                 if readDecodePrefix(&cursor, into: &prefix) { return prefix }
@@ -255,7 +255,7 @@ public final class LinePrefixParser {
     /// Lines that open with `[`: a printk stamp (with caller id, or as `journalctl -o
     /// short-monotonic` writes it, with host and `kernel:`), or `dmesg -T`'s date.
     private func readBracketPrefix(_ cursor: inout ByteCursor, into prefix: inout Prefix) -> Bool {
-        if let second = cursor.peek(1), second.isUppercaseLetter {
+        if let second = cursor.peek(1), second.isUppercaseLetter || second.isLowercaseLetter || second >= 0x80 {
             return readCtimePrefix(&cursor, into: &prefix)
         }
         guard readKernelStamp(&cursor, into: &prefix) else { return false }
@@ -278,12 +278,20 @@ public final class LinePrefixParser {
     }
 
     /// Reads `dmesg -T`'s date: `[Wed May 23 16:58:12 2018] text`.
+    ///
+    /// The day and month names follow the locale (`[Di Aug 12 03:54:03 2025]` in German), so
+    /// the date is recognised by its fixed end — `HH:MM:SS YYYY]` — not by its names.
     private func readCtimePrefix(_ cursor: inout ByteCursor, into prefix: inout Prefix) -> Bool {
         let bytes = cursor.bytes
-        guard bytes.count >= 26, bytes[4] == 0x20, bytes[8] == 0x20 else { return false }
-        var close = 9
-        while close < min(bytes.count, 40), bytes[close] != 0x5d { close += 1 }
-        guard close < bytes.count, bytes[close] == 0x5d, bytes[close - 5] == 0x20 else { return false }
+        var close = 1
+        while close < min(bytes.count, 48), bytes[close] != 0x5d { close += 1 }
+        guard close >= 20, close < bytes.count, bytes[close] == 0x5d else { return false }
+        let year = close - 4
+        let clock = year - 9
+        guard bytes[year - 1] == 0x20, (year..<close).allSatisfy({ bytes[$0].isDigit }),
+            bytes[clock - 1] == 0x20, bytes[clock + 2] == 0x3a, bytes[clock + 5] == 0x3a,
+            [0, 1, 3, 4, 6, 7].allSatisfy({ bytes[clock + $0].isDigit })
+        else { return false }
         prefix.format = .dmesgCtime
         prefix.wallClock = 1..<close
         cursor.position = close + 1
@@ -413,6 +421,15 @@ public final class LinePrefixParser {
             prefix.messageStart = cursor.position
             return true
         }
+        // rsyslog templates may put the facility and severity before the tag: "<kern.warning>".
+        if cursor.peek() == 0x3c {
+            var probe = cursor
+            let label = probe.token()
+            if label.count > 2, bytes[label.upperBound - 1] == 0x3e, probe.skip(0x20) {
+                prefix.level = severity(named: cursor.slice((label.lowerBound + 1)..<(label.upperBound - 1)))
+                cursor = probe
+            }
+        }
         if cursor.skip("kernel:") {
             _ = cursor.skip(0x20)
             prefix.format = precise ? .journalShortPrecise : .syslogNoStamp
@@ -458,6 +475,18 @@ public final class LinePrefixParser {
         _ = readKernelStamp(&cursor, into: &prefix)
         prefix.messageStart = cursor.position
         return true
+    }
+
+    /// The level of a syslog severity label (`kern.warning`, `warn`, `err`), if it names one.
+    private func severity(named label: UnsafeRawBufferPointer) -> UInt8? {
+        var start = 0
+        if let dot = label.firstIndex(of: 0x2e) { start = dot + 1 }
+        let name = UnsafeRawBufferPointer(rebasing: label[start...])
+        let aliases: [(String, UInt8)] = [
+            ("warning", 4), ("error", 3), ("critical", 2), ("emergency", 0), ("panic", 0),
+        ]
+        for (alias, level) in aliases where name.elementsEqual(alias.utf8) { return level }
+        return LinePrefixParser.levelNames.firstIndex { $0.elementsEqual(name) }.map(UInt8.init)
     }
 
     private static let levelNames: [[UInt8]] = ["emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"]

@@ -10,18 +10,28 @@ public struct IncidentLimits: Sendable, Hashable {
     public var maximumOpenReports: Int
     /// Lines of other text tolerated inside a report before it is considered over.
     public var foreignLineTolerance: Int
-    /// A pause in printk stamps longer than this ends a report (microseconds).
+    /// A pause in printk stamps longer than this ends a crash report (microseconds).
     public var maximumPauseMicroseconds: Int64
+    /// A pause longer than this ends a memory report (microseconds): dumping the task table of
+    /// a large machine over a slow console takes tens of seconds.
+    public var maximumMemoryReportPauseMicroseconds: Int64
+
+    /// The pause that ends a report of `family`.
+    public func maximumPause(for family: IncidentFamily) -> Int64 {
+        family == .memory ? maximumMemoryReportPauseMicroseconds : maximumPauseMicroseconds
+    }
 
     public init(
         maximumLines: Int = 4000, maximumBytes: Int = 512 * 1024, maximumOpenReports: Int = 16,
-        foreignLineTolerance: Int = 4, maximumPauseMicroseconds: Int64 = 10_000_000
+        foreignLineTolerance: Int = 4, maximumPauseMicroseconds: Int64 = 10_000_000,
+        maximumMemoryReportPauseMicroseconds: Int64 = 60_000_000
     ) {
         self.maximumLines = maximumLines
         self.maximumBytes = maximumBytes
         self.maximumOpenReports = maximumOpenReports
         self.foreignLineTolerance = foreignLineTolerance
         self.maximumPauseMicroseconds = maximumPauseMicroseconds
+        self.maximumMemoryReportPauseMicroseconds = maximumMemoryReportPauseMicroseconds
     }
 
     public static let standard = IncidentLimits()

@@ -178,11 +178,11 @@ public final class IncidentRecognizer {
         for index in streams.indices {
             guard let open = streams[index].open else { continue }
             var stale = line.raw.number - open.lastLineNumber > 1000
+            let pause = limits.maximumPause(for: open.kind.family)
             if let now = line.monotonicMicroseconds, let last = open.lastMonotonic,
-                line.caller == nil || streams[index].caller == line.caller
-                    || now - last > limits.maximumPauseMicroseconds
+                line.caller == nil || streams[index].caller == line.caller || now - last > pause
             {
-                stale = stale || now - last > limits.maximumPauseMicroseconds || now < last - 1_000_000
+                stale = stale || now - last > pause || now < last - 1_000_000
             }
             if stale { close(index, truncationReason: nil) }
         }
