@@ -18,6 +18,7 @@ public protocol IncidentAnalyzer: Sendable {
 public enum StandardAnalyzers {
     /// The built-in analyzers: header facts first, then the deeper analyses that may use them.
     public static let all: [any IncidentAnalyzer] = [
-        FactExtractor.standard
+        FactExtractor.standard,
+        OOMAnalyzer(),
     ]
 }

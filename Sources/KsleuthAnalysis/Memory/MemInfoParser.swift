@@ -1,0 +1,105 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+/// What show_mem printed outside the zone lines: the global counters (pages), the per-node
+/// counters (kB), hugepage pools and the page and swap totals.
+public struct MemInfo: Sendable, Equatable {
+    /// One `Node <n> hugepages_total=…` line.
+    public struct HugePagePool: Sendable, Equatable {
+        public var node: Int
+        public var total: Int64
+        public var free: Int64
+        public var sizeKB: Int64
+    }
+
+    /// Whether the `Mem-Info:` line was seen.
+    public var sawHeader = false
+    /// The global counters in pages (`active_anon`, `free`, `shmem`, …).
+    public var counters: [String: Int64] = [:]
+    /// The per-node counters in kB (4.8+), by node: `kernel_stack`, `pagetables`, `shmem`, ….
+    public var nodeCounters: [Int: [String: Int64]] = [:]
+    /// Hugepage pools.
+    public var hugePages: [HugePagePool] = []
+    /// `<N> total pagecache pages`.
+    public var pageCachePages: Int64?
+    /// `<N> pages in swap cache`.
+    public var swapCachePages: Int64?
+    /// `Free swap  = <N>kB`.
+    public var freeSwapKB: Int64?
+    /// `Total swap = <N>kB`.
+    public var totalSwapKB: Int64?
+    /// `<N> pages RAM`.
+    public var ramPages: Int64?
+    /// `<N> pages reserved`.
+    public var reservedPages: Int64?
+    /// `<N> pages HighMem/MovableOnly` (or `pages HighMem`).
+    public var highMemPages: Int64?
+    /// `<N> pages cma reserved`.
+    public var cmaReservedPages: Int64?
+
+    public init() {}
+}
+
+/// Reads show_mem lines into a ``MemInfo``.
+public enum MemInfoParser {
+    /// The global counter names: a line whose first field is one of these is a counters line.
+    static let counterNames: Set<Substring> = [
+        "active_anon", "inactive_anon", "isolated_anon", "active_file", "inactive_file", "isolated_file",
+        "unevictable", "dirty", "writeback", "unstable", "free", "slab_reclaimable", "slab_unreclaimable", "mapped",
+        "shmem", "pagetables", "bounce", "free_pcp", "free_cma", "sec_pagetables", "kernel_misc_reclaimable",
+    ]
+
+    /// Reads `text` (one line, prefix and leading spaces removed) into `info`; returns whether
+    /// it was a show_mem line.
+    public static func read(_ text: Substring, into info: inout MemInfo) -> Bool {
+        if text == "Mem-Info:" || text.hasPrefix("Mem-Info:") {
+            info.sawHeader = true
+            return true
+        }
+        if let first = text.first, first.isLetter, let colon = text.firstIndex(of: ":"),
+            counterNames.contains(text[..<colon]), !text.contains("kB")
+        {
+            for field in KernelFields.fields(in: text) { info.counters[String(field.name)] = field.value }
+            return true
+        }
+        let (node, rest, hadNode) = KernelFields.nodePrefix(text)
+        if hadNode, rest.hasPrefix("hugepages_total=") {
+            let fields = KernelFields.fields(in: rest, separator: "=")
+            func value(_ name: String) -> Int64 { fields.first { $0.name == name }?.value ?? 0 }
+            info.hugePages.append(
+                MemInfo.HugePagePool(
+                    node: node, total: value("hugepages_total"), free: value("hugepages_free"),
+                    sizeKB: value("hugepages_size")))
+            return true
+        }
+        if hadNode, rest.hasPrefix("active_anon:") {
+            var counters: [String: Int64] = [:]
+            for field in KernelFields.fields(in: rest) { counters[String(field.name)] = field.value }
+            info.nodeCounters[node] = counters
+            return true
+        }
+        return readTotal(text, into: &info)
+    }
+
+    private static func readTotal(_ text: Substring, into info: inout MemInfo) -> Bool {
+        if text.hasPrefix("Free swap") || text.hasPrefix("Total swap") {
+            guard let equals = text.firstIndex(of: "=") else { return false }
+            let value = KernelFields.number(text[text.index(after: equals)...].drop { $0 == " " })?.0
+            if text.hasPrefix("Free") { info.freeSwapKB = value } else { info.totalSwapKB = value }
+            return true
+        }
+        guard let first = text.first, first.isNumber, let space = text.firstIndex(of: " "),
+            let count = Int64(text[..<space])
+        else { return false }
+        let tail = text[text.index(after: space)...]
+        switch tail {
+        case "total pagecache pages": info.pageCachePages = count
+        case "pages in swap cache": info.swapCachePages = count
+        case "pages RAM": info.ramPages = count
+        case "pages reserved": info.reservedPages = count
+        case "pages HighMem/MovableOnly", "pages HighMem": info.highMemPages = count
+        case "pages cma reserved": info.cmaReservedPages = count
+        default: return tail.hasPrefix("pages ")
+        }
+        return true
+    }
+}
