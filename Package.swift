@@ -26,7 +26,8 @@ let package = Package(
         .library(name: "KsleuthReports", targets: ["KsleuthReports"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: - C libraries (system packages installed by the Makefile and .ci/run)
@@ -56,6 +57,16 @@ let package = Package(
 
         .target(name: "KsleuthAnalysis", dependencies: ["KsleuthEvents", "KsleuthInput", "KsleuthPatterns"]),
 
+        // MARK: - findings → signature matches
+
+        .target(
+            name: "KsleuthSignatures",
+            dependencies: [
+                "KsleuthAnalysis", "KsleuthEvents", "KsleuthInput", "KsleuthPatterns",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
         // MARK: - findings → reports
 
         .target(name: "KsleuthReports", dependencies: ["KsleuthAnalysis", "KsleuthEvents", "KsleuthInput"]),
@@ -65,7 +76,7 @@ let package = Package(
         .target(
             name: "KsleuthCommands",
             dependencies: [
-                "KsleuthReports", "KsleuthAnalysis", "KsleuthEvents", "KsleuthInput",
+                "KsleuthReports", "KsleuthAnalysis", "KsleuthEvents", "KsleuthInput", "KsleuthSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +98,11 @@ let package = Package(
         .testTarget(
             name: "KsleuthReportsTests",
             dependencies: ["KsleuthReports", "KsleuthAnalysis", "KsleuthInput", "KsleuthTestSupport"]),
+        .testTarget(
+            name: "KsleuthSignaturesTests",
+            dependencies: ["KsleuthSignatures", "KsleuthAnalysis", "KsleuthEvents", "KsleuthTestSupport"],
+            exclude: ["Invalid"]
+        ),
         .testTarget(
             name: "KsleuthCommandsTests",
             dependencies: ["KsleuthTestSupport", "ksleuth"]
