@@ -25,6 +25,7 @@ public struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup public var output: OutputOptions
     @OptionGroup public var input: InputOptions
+    @OptionGroup public var signatureOptions: SignatureOptions
 
     public init() {}
 
@@ -38,10 +39,9 @@ public struct AnalyzeCommand: ParsableCommand {
         case .always: style = TerminalStyle(usesColor: true)
         case .never: style = TerminalStyle(usesColor: false)
         }
-        var limits = IncidentLimits.standard
-        limits.maximumLines = input.maxIncidentLines
         let analyzer = LogAnalyzer(
-            configuration: AnalysisConfiguration(maximumLineLength: input.maxLineLength, limits: limits))
+            configuration: input.configuration(
+                additionalAnalyzers: try signatureOptions.analyzers(reportingTo: diagnosticOutput)))
 
         let renderer: any IncidentSink
         var jsonRenderer: JSONRenderer?

@@ -1,6 +1,8 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import KsleuthAnalysis
+import KsleuthEvents
 
 /// Options shared by the commands that write reports.
 public struct OutputOptions: ParsableArguments {
@@ -25,6 +27,14 @@ public struct InputOptions: ParsableArguments {
     public var maxIncidentLines: Int = 4000
 
     public init() {}
+
+    /// The analysis settings these options describe, with the later stages to run.
+    func configuration(additionalAnalyzers: [any IncidentAnalyzer]) -> AnalysisConfiguration {
+        var limits = IncidentLimits.standard
+        limits.maximumLines = maxIncidentLines
+        return AnalysisConfiguration(
+            maximumLineLength: maxLineLength, limits: limits, additionalAnalyzers: additionalAnalyzers)
+    }
 
     public func validate() throws {
         guard maxLineLength >= 256 else { throw ValidationError("--max-line-length must be at least 256") }

@@ -59,6 +59,7 @@ public struct TriageCommand: ParsableCommand {
     public var excerptLines: Int = 12
 
     @OptionGroup public var input: InputOptions
+    @OptionGroup public var signatureOptions: SignatureOptions
 
     public init() {}
 
@@ -85,10 +86,9 @@ public struct TriageCommand: ParsableCommand {
         let collector = TriageCollector(
             policy: policy, maximumListed: maxIncidents, excerptLines: excerptLines,
             renderer: renderer(for: standardOutput, knownEntries: knownEntries.count))
-        var limits = IncidentLimits.standard
-        limits.maximumLines = input.maxIncidentLines
         let analyzer = LogAnalyzer(
-            configuration: AnalysisConfiguration(maximumLineLength: input.maxLineLength, limits: limits))
+            configuration: input.configuration(
+                additionalAnalyzers: try signatureOptions.analyzers(reportingTo: diagnosticOutput)))
 
         if files.isEmpty {
             do {

@@ -10,10 +10,17 @@ public struct AnalysisConfiguration: Sendable {
     public var chunkSize: Int
     /// Caps on each incident.
     public var limits: IncidentLimits
+    /// Analyzers run after the standard ones: the stages later in the data flow that the
+    /// command line adds (matching the signature database).
+    public var additionalAnalyzers: [any IncidentAnalyzer]
 
-    public init(maximumLineLength: Int = 64 * 1024, chunkSize: Int = 1 << 20, limits: IncidentLimits = .standard) {
+    public init(
+        maximumLineLength: Int = 64 * 1024, chunkSize: Int = 1 << 20, limits: IncidentLimits = .standard,
+        additionalAnalyzers: [any IncidentAnalyzer] = []
+    ) {
         self.maximumLineLength = maximumLineLength
         self.chunkSize = chunkSize
         self.limits = limits
+        self.additionalAnalyzers = additionalAnalyzers
     }
 }

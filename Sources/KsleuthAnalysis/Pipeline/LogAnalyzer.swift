@@ -38,7 +38,7 @@ public struct LogAnalyzer: Sendable {
         let reader = LogLineReader(
             input: input, maximumLineLength: configuration.maximumLineLength, chunkSize: configuration.chunkSize)
         let recognizer = IncidentRecognizer(inputName: input.name, limits: configuration.limits)
-        let analyzers = StandardAnalyzers.all
+        let analyzers = StandardAnalyzers.all + configuration.additionalAnalyzers
         var count = 0
         let deliver: (Incident) -> Void = { incident in
             var analysed = incident
