@@ -53,6 +53,10 @@ let package = Package(
 
         .target(name: "KsleuthEvents", dependencies: ["KsleuthInput", "KsleuthPatterns"]),
 
+        // MARK: - symbols: System.map, kallsyms, ELF and DWARF
+
+        .target(name: "KsleuthSymbols", dependencies: ["CZlib", "CZstd", "KsleuthInput"]),
+
         // MARK: - events → findings
 
         .target(name: "KsleuthAnalysis", dependencies: ["KsleuthEvents", "KsleuthInput", "KsleuthPatterns"]),
@@ -77,7 +81,7 @@ let package = Package(
             name: "KsleuthCommands",
             dependencies: [
                 "KsleuthReports", "KsleuthAnalysis", "KsleuthEvents", "KsleuthInput", "KsleuthSignatures",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KsleuthSymbols", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "ksleuth", dependencies: ["KsleuthCommands"]),
@@ -103,6 +107,7 @@ let package = Package(
             dependencies: ["KsleuthSignatures", "KsleuthAnalysis", "KsleuthEvents", "KsleuthTestSupport"],
             exclude: ["Invalid"]
         ),
+        .testTarget(name: "KsleuthSymbolsTests", dependencies: ["KsleuthSymbols", "KsleuthInput"]),
         .testTarget(
             name: "KsleuthCommandsTests",
             dependencies: ["KsleuthTestSupport", "ksleuth"]

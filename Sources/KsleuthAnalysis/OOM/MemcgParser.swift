@@ -19,8 +19,12 @@ public struct MemcgInfo: Sendable, Equatable {
     public var limitPath: String?
     /// The path of the first `Memory cgroup stats for` block.
     public var statsPath: String?
-    /// That block's statistics: v1 inline values in kB, or memory.stat values (bytes for sizes).
+    /// The cgroup's statistics: memory.stat values of the first block (bytes for sizes, already
+    /// hierarchical), or v1 inline values in kB summed over every block (each block holds one
+    /// cgroup's own pages, and the blocks walk the tree under the cgroup at its limit).
     public var stats: [String: Int64] = [:]
+    /// How many `Memory cgroup stats for` blocks were printed.
+    public var statsBlocks = 0
     /// Whether `stats` are memory.stat style (`anon 1357508608`) rather than v1 inline (`rss:448KB`).
     public var statsAreBytes = false
     /// `Tasks in <path> are going to be killed due to memory.oom.group set`.
@@ -97,12 +101,13 @@ public struct MemcgParser {
                     info.statsAreBytes = true
                 }
                 inStats = true
-            } else if let inline = body.firstRange(of: ": "), blocks == 1 {
-                info.statsPath = String(body[..<inline.lowerBound])
+            } else if let inline = body.firstRange(of: ": "), !info.statsAreBytes {
+                if blocks == 1 { info.statsPath = String(body[..<inline.lowerBound]) }
                 for field in KernelFields.fields(in: body[inline.upperBound...]) {
-                    info.stats[String(field.name)] = field.value
+                    info.stats[String(field.name), default: 0] += field.value
                 }
             }
+            info.statsBlocks = blocks
             return true
         }
         return false

@@ -104,7 +104,8 @@ public struct OOMAnalyzer: IncidentAnalyzer {
             "swap_limit_kb": int(swap?.limitKB), "swap_unlimited": swap.map { .bool($0.isUnlimited) },
             "memsw_usage_kb": int(memsw?.usageKB), "memsw_limit_kb": int(memsw?.limitKB),
             "kmem_usage_kb": int(info.counters["kmem"]?.usageKB), "cgroup_version": int(info.cgroupVersion),
-            "stats_path": str(info.statsPath), "oom_group_path": str(info.oomGroupPath),
+            "stats_path": str(info.statsPath), "stats_blocks": info.statsBlocks == 0 ? nil : int(info.statsBlocks),
+            "oom_group_path": str(info.oomGroupPath),
         ])
         if !info.stats.isEmpty { details["memory"] = .object(memcgMemory(info)) }
         return details

@@ -40,11 +40,15 @@ public struct LogAnalyzer: Sendable {
         let recognizer = IncidentRecognizer(inputName: input.name, limits: configuration.limits)
         let analyzers = StandardAnalyzers.all + configuration.additionalAnalyzers
         var count = 0
+        // Per-input state: the analyzers are shared and stateless; what needs the incidents
+        // before this one lives here, made fresh for every input.
+        var storms = OOMStormTracker()
         let deliver: (Incident) -> Void = { incident in
             var analysed = incident
             for analyzer in analyzers where analyzer.kinds?.contains(analysed.kind) ?? true {
                 analyzer.analyze(&analysed)
             }
+            storms.record(&analysed)
             count += 1
             sink.accept(analysed)
         }

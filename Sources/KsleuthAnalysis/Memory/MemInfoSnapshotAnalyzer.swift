@@ -1,0 +1,156 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+import KsleuthEvents
+
+/// Explains a `/proc/meminfo` or `free` snapshot given as input: used vs buff/cache vs
+/// available, user vs kernel, and the memory breakdown of ``MemorySnapshot``.
+///
+/// It reads the snapshot's lines only, so it serves any incident kind the recognizer gives it;
+/// it runs on the `memory-snapshot` kind once the recognizer has one.
+public struct MemInfoSnapshotAnalyzer: IncidentAnalyzer {
+    public var kinds: Set<IncidentKind>? { IncidentKind(rawValue: "memory-snapshot").map { [$0] } ?? [] }
+    /// The unit of `free`'s plain numbers in kB: 1 for `free` and `free -k`, 1024 for `free -m`.
+    public var freeUnitKB: Int64
+
+    public init(freeUnitKB: Int64 = 1) {
+        self.freeUnitKB = freeUnitKB
+    }
+
+    /// Adds the snapshot's fields to `incident`.
+    public func analyze(_ incident: inout Incident) {
+        guard let snapshot = snapshot(lines: incident.lines.map { Substring($0.text) }) else { return }
+        for (key, value) in Self.details(snapshot) { incident.details[key] = value }
+    }
+
+    /// The snapshot in `lines`, or `nil` when they hold neither meminfo nor free output.
+    public func snapshot(lines: [Substring]) -> MemorySnapshot? {
+        var meminfo: [String: Int64] = [:]
+        var freeRows: [String: [Int64]] = [:]
+        var freeColumns: [String] = []
+        for line in lines {
+            let text = line.trimmingSpaces()
+            if let colon = text.firstIndex(of: ":") {
+                let name = String(text[..<colon])
+                let values = text[text.index(after: colon)...].split(separator: " ")
+                if ["Mem", "Swap", "Low", "High", "Total", "-/+ buffers/cache"].contains(name) {
+                    freeRows[name] = values.compactMap { Self.freeValue($0, unitKB: freeUnitKB) }
+                } else if let first = values.first, let value = Int64(first),
+                    values.count == 1 || values.count == 2 && values[1] == "kB"
+                {
+                    meminfo[name] = value
+                }
+            } else if text.hasPrefix("total ") {
+                freeColumns = text.split(separator: " ").map(String.init)
+            }
+        }
+        if meminfo["MemTotal"] != nil { return Self.fromMeminfo(meminfo) }
+        if let mem = freeRows["Mem"], !freeColumns.isEmpty {
+            return Self.fromFree(columns: freeColumns, mem: mem, swap: freeRows["Swap"])
+        }
+        return nil
+    }
+
+    /// A `free` number: plain in the given unit, or with `-h`'s suffix (`15Gi`, `812Mi`, `0B`).
+    static func freeValue(_ token: Substring, unitKB: Int64) -> Int64? {
+        if let value = Int64(token) { return value * unitKB }
+        let suffixes: [(String, Double)] = [
+            ("Ki", 1), ("Mi", 1024), ("Gi", 1_048_576), ("Ti", 1_073_741_824), ("K", 1), ("M", 1024),
+            ("G", 1_048_576), ("T", 1_073_741_824), ("B", 1.0 / 1024),
+        ]
+        for (suffix, factor) in suffixes where token.hasSuffix(suffix) {
+            guard let number = Double(token.dropLast(suffix.count).replacing(",", with: ".")) else { return nil }
+            return Int64((number * factor).rounded())
+        }
+        return nil
+    }
+
+    static func fromMeminfo(_ fields: [String: Int64]) -> MemorySnapshot {
+        var snapshot = MemorySnapshot(source: "meminfo")
+        snapshot.totalKB = fields["MemTotal"]
+        snapshot.freeKB = fields["MemFree"]
+        snapshot.availableKB = fields["MemAvailable"]
+        snapshot.buffersKB = fields["Buffers"]
+        snapshot.cachedKB = fields["Cached"]
+        snapshot.swapTotalKB = fields["SwapTotal"]
+        snapshot.swapFreeKB = fields["SwapFree"]
+        snapshot.swapCacheKB = fields["SwapCached"]
+        snapshot.anonKB = fields["AnonPages"]
+        snapshot.shmemKB = fields["Shmem"]
+        snapshot.slabReclaimableKB = fields["SReclaimable"]
+        snapshot.slabUnreclaimableKB = fields["SUnreclaim"]
+        snapshot.pageTablesKB = fields["PageTables"].map { $0 + (fields["SecPageTables"] ?? 0) }
+        snapshot.kernelStackKB = fields["KernelStack"]
+        snapshot.vmallocUsedKB = fields["VmallocUsed"]
+        snapshot.percpuKB = fields["Percpu"]
+        if let hugetlb = fields["Hugetlb"] {
+            snapshot.hugePagesKB = hugetlb
+        } else if let count = fields["HugePages_Total"], let size = fields["Hugepagesize"] {
+            snapshot.hugePagesKB = count * size
+        }
+        let buffers = snapshot.buffersKB ?? 0
+        let cached = snapshot.cachedKB ?? 0
+        if snapshot.buffersKB != nil || snapshot.cachedKB != nil {
+            snapshot.pageCacheKB = max(0, buffers + cached - (snapshot.shmemKB ?? 0))
+            snapshot.buffCacheKB = buffers + cached + (snapshot.slabReclaimableKB ?? 0)
+        }
+        if let total = snapshot.totalKB, let free = snapshot.freeKB {
+            snapshot.usedKB = max(0, total - free - (snapshot.buffCacheKB ?? 0))
+            let counted = [
+                snapshot.anonKB, snapshot.buffersKB, snapshot.cachedKB, snapshot.swapCacheKB,
+                snapshot.slabReclaimableKB, snapshot.slabUnreclaimableKB, snapshot.pageTablesKB,
+                snapshot.kernelStackKB, snapshot.hugePagesKB,
+            ].reduce(free) { $0 + ($1 ?? 0) }
+            if snapshot.anonKB != nil { snapshot.unaccountedKB = max(0, total - counted) }
+        }
+        return snapshot
+    }
+
+    static func fromFree(columns: [String], mem: [Int64], swap: [Int64]?) -> MemorySnapshot {
+        var snapshot = MemorySnapshot(source: "free")
+        func value(_ name: String) -> Int64? {
+            guard let index = columns.firstIndex(of: name), index < mem.count else { return nil }
+            return mem[index]
+        }
+        snapshot.totalKB = value("total")
+        snapshot.freeKB = value("free")
+        snapshot.availableKB = value("available")
+        snapshot.shmemKB = value("shared")
+        if let both = value("buff/cache") {
+            snapshot.buffCacheKB = both
+        } else if value("buffers") != nil || value("cached") != nil {
+            snapshot.buffersKB = value("buffers")
+            snapshot.cachedKB = value("cached")
+            snapshot.buffCacheKB = (value("buffers") ?? 0) + (value("cached") ?? 0)
+        }
+        if let total = snapshot.totalKB, let free = snapshot.freeKB {
+            snapshot.usedKB = max(0, total - free - (snapshot.buffCacheKB ?? 0))
+        }
+        if let swap, swap.count >= 3 {
+            snapshot.swapTotalKB = swap[0]
+            snapshot.swapFreeKB = swap[2]
+        }
+        return snapshot
+    }
+
+    /// The `details` fields of a snapshot (names as in the OOM `memory` object where they agree).
+    public static func details(_ snapshot: MemorySnapshot) -> Details {
+        func int(_ value: Int64?) -> DetailValue? { value.map { .integer($0) } }
+        var memory = Details()
+        let pairs: KeyValuePairs<String, Int64?> = [
+            "ram_kb": snapshot.totalKB, "free_kb": snapshot.freeKB, "available_kb": snapshot.availableKB,
+            "used_kb": snapshot.usedKB, "buff_cache_kb": snapshot.buffCacheKB, "buffers_kb": snapshot.buffersKB,
+            "cached_kb": snapshot.cachedKB, "swap_total_kb": snapshot.swapTotalKB, "swap_free_kb": snapshot.swapFreeKB,
+            "swap_cache_kb": snapshot.swapCacheKB, "anon_kb": snapshot.anonKB, "page_cache_kb": snapshot.pageCacheKB,
+            "shmem_kb": snapshot.shmemKB, "slab_reclaimable_kb": snapshot.slabReclaimableKB,
+            "slab_unreclaimable_kb": snapshot.slabUnreclaimableKB, "page_tables_kb": snapshot.pageTablesKB,
+            "kernel_stack_kb": snapshot.kernelStackKB, "hugepages_kb": snapshot.hugePagesKB,
+            "vmalloc_used_kb": snapshot.vmallocUsedKB, "percpu_kb": snapshot.percpuKB,
+            "unaccounted_kb": snapshot.unaccountedKB, "user_kb": snapshot.userKB, "kernel_kb": snapshot.kernelKB,
+        ]
+        for (key, value) in pairs { if let value = int(value) { memory[key] = value } }
+        var details = Details()
+        details["source"] = .string(snapshot.source)
+        details["memory"] = .object(memory)
+        return details
+    }
+}

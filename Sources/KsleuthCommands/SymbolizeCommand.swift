@@ -1,0 +1,206 @@
+// ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import KsleuthInput
+import KsleuthReports
+import KsleuthSymbols
+
+/// `ksleuth symbolize`: resolve the frames of a log, or a list of addresses, to functions,
+/// source lines and inlined calls, from a `vmlinux`, `System.map` and modules.
+public struct SymbolizeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "symbolize",
+        abstract: "Add file:line and inlined frames to the stack traces of a kernel log.",
+        discussion: """
+            With a log (or -), writes it back with every frame line annotated, as \
+            decode_stacktrace.sh does. With --addresses, resolves each address in --vmlinux (any \
+            ELF file) and prints its frames, innermost inlined frame first, as llvm-symbolizer \
+            does. See docs/symbolization.md.
+
+            Exit status: 0 on success, 2 when an input could not be used.
+            """)
+
+    /// How results are written.
+    public enum Format: String, CaseIterable, ExpressibleByArgument, Sendable {
+        case text
+        case json
+    }
+
+    @Option(help: "The kernel image with symbols (and DWARF for file:line); any ELF file with --addresses.")
+    public var vmlinux: String?
+
+    @Option(name: .customLong("system-map"), help: "System.map or /proc/kallsyms text, for symbols.")
+    public var systemMap: String?
+
+    @Option(help: "A directory searched for <module>.ko[.xz|.zst|.gz].")
+    public var modules: String?
+
+    @Option(help: "Where a relocatable --vmlinux (.o, .ko) is placed (hex), for --addresses.")
+    public var base: String?
+
+    @Option(
+        name: .customLong("strip-prefix"),
+        help: "A path prefix removed from file names (default: the directory of --vmlinux).")
+    public var stripPrefix: String?
+
+    @Option(parsing: .upToNextOption, help: "Addresses to resolve in --vmlinux (hex); - reads them from stdin.")
+    public var addresses: [String] = []
+
+    @Option(help: "Output format: text or json.")
+    public var format: Format = .text
+
+    @Argument(help: "The log to symbolize; - for standard input.")
+    public var log: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if !addresses.isEmpty {
+            guard vmlinux != nil else { throw ValidationError("--addresses needs --vmlinux.") }
+            guard log == nil else { throw ValidationError("give either --addresses or a log, not both.") }
+        } else {
+            guard log != nil else { throw ValidationError("give a log (or -), or --addresses.") }
+            guard vmlinux != nil || systemMap != nil || modules != nil else {
+                throw ValidationError("give --vmlinux, --system-map or --modules.")
+            }
+        }
+        if let base, Self.parseAddress(base) == nil { throw ValidationError("--base \(base) is not a hex address.") }
+    }
+
+    public func run() throws {
+        let output = StandardOutput()
+        let errors = StandardOutput(descriptor: STDERR_FILENO)
+        defer {
+            output.flush()
+            errors.flush()
+        }
+        if !addresses.isEmpty {
+            try runAddresses(output: output, errors: errors)
+        } else {
+            try runLog(output: output, errors: errors)
+        }
+    }
+
+    private func fail(_ message: String, errors: StandardOutput) -> ExitCode {
+        errors.write("ksleuth: \(message)\n")
+        return ExitCode(2)
+    }
+
+    private func runAddresses(output: StandardOutput, errors: StandardOutput) throws {
+        guard let vmlinux else { return }
+        let symbolizer: Symbolizer
+        do {
+            symbolizer = try Symbolizer(path: vmlinux, base: base.flatMap(Self.parseAddress) ?? 0)
+        } catch {
+            throw fail(String(describing: error), errors: errors)
+        }
+        var words = addresses
+        if words == ["-"] {
+            let input = FileHandle.standardInput.readDataToEndOfFile()
+            words = String(decoding: input, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+        var parsed: [UInt64] = []
+        for word in words {
+            guard let address = Self.parseAddress(word) else {
+                throw fail("\(word) is not a hex address", errors: errors)
+            }
+            parsed.append(address)
+        }
+        let results = symbolizer.frames(at: parsed)
+        switch format {
+        case .json:
+            let items = zip(parsed, results).map { SymbolizationJSON.address($0.0, frames: $0.1) }
+            output.write("[" + items.joined(separator: ",\n") + "]\n")
+        case .text:
+            var text = ""
+            for frames in results {
+                for frame in frames {
+                    text += (frame.function ?? "??") + "\n"
+                    text += "\(frame.file ?? "??"):\(frame.line):\(frame.column)\n"
+                }
+                text += "\n"
+                if text.utf8.count > 1 << 16 {
+                    output.write(text)
+                    text = ""
+                }
+            }
+            output.write(text)
+        }
+        for warning in symbolizer.warnings { errors.write("ksleuth: warning: \(warning)\n") }
+    }
+
+    private func runLog(output: StandardOutput, errors: StandardOutput) throws {
+        guard let log else { return }
+        var kernel: Symbolizer?
+        var map: SystemMap?
+        var directory: ModuleDirectory?
+        do {
+            if let vmlinux { kernel = try Symbolizer(path: vmlinux) }
+            if let systemMap { map = try SystemMapParser.parse(contentsOf: systemMap) }
+        } catch {
+            throw fail(String(describing: error), errors: errors)
+        }
+        if let modules {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: modules, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw fail("\(modules): not a directory", errors: errors)
+            }
+            directory = ModuleDirectory(root: modules)
+        }
+        let lines: [String]
+        do {
+            lines = try Self.readLines(log)
+        } catch {
+            throw fail(String(describing: error), errors: errors)
+        }
+        let prefix = stripPrefix ?? vmlinux.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+        let symbolizer = LogSymbolizer(kernel: kernel, systemMap: map, modules: directory, stripPrefix: prefix)
+        let frames = symbolizer.resolve(lines)
+        switch format {
+        case .json:
+            output.write(SymbolizationJSON.log(frames: frames, kaslr: symbolizer.kaslr, warnings: symbolizer.warnings))
+            output.write("\n")
+        case .text:
+            var text = ""
+            for line in symbolizer.annotate(lines, frames: frames) {
+                text += line + "\n"
+                if text.utf8.count > 1 << 16 {
+                    output.write(text)
+                    text = ""
+                }
+            }
+            output.write(text)
+            if let kaslr = symbolizer.kaslr, kaslr.source == .frames {
+                errors.write(
+                    "ksleuth: KASLR offset 0x\(String(kaslr.offset, radix: 16)) solved from \(kaslr.agreeing) of "
+                        + "\(kaslr.considered) frames\n")
+            }
+            for warning in symbolizer.warnings { errors.write("ksleuth: warning: \(warning)\n") }
+        }
+    }
+
+    private static func readLines(_ path: String) throws(InputError) -> [String] {
+        let input = try LogInput.open(path)
+        var bytes: [UInt8] = []
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let count = try input.source.read(into: chunk)
+            if count == 0 { break }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+        }
+        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    private static func parseAddress(_ text: String) -> UInt64? {
+        var digits = Substring(text)
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+        guard !digits.isEmpty, digits.count <= 16 else { return nil }
+        return UInt64(digits, radix: 16)
+    }
+}
