@@ -10,7 +10,10 @@ public struct KsleuthCommand: ParsableCommand {
         commandName: "ksleuth",
         abstract: "Read Linux kernel logs and explain crashes, OOM kills and lockups.",
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, TriageCommand.self, SignaturesCommand.self, SymbolizeCommand.self],
+        subcommands: [
+            AnalyzeCommand.self, TriageCommand.self, SignaturesCommand.self, SymbolizeCommand.self, SlabCommand.self,
+            AddressCommand.self,
+        ],
         defaultSubcommand: AnalyzeCommand.self)
 
     public init() {}

@@ -56,6 +56,10 @@ enum IncidentJSON {
         json.optionalString(incident.truncationReason)
         json.key("details")
         write(incident.details, to: &json)
+        json.key("identity")
+        if let identity = incident.identity { write(identity, to: &json) } else { json.null() }
+        json.key("call_trace")
+        if let trace = incident.callTrace { write(trace, to: &json) } else { json.null() }
         json.key("lines")
         json.beginArray()
         for line in incident.lines {
@@ -67,6 +71,69 @@ enum IncidentJSON {
             json.endObject()
         }
         json.endArray()
+        json.endObject()
+    }
+
+    static func write(_ identity: CrashIdentity, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("title")
+        json.string(identity.title)
+        json.key("alternative_titles")
+        json.beginArray()
+        for title in identity.alternativeTitles { json.string(title) }
+        json.endArray()
+        json.key("type")
+        json.string(identity.type)
+        json.key("corrupted")
+        json.bool(identity.isCorrupted)
+        json.key("corruption_reason")
+        json.optionalString(identity.corruptionReason)
+        json.key("frame")
+        json.optionalString(identity.frame)
+        json.key("guilty_file")
+        json.optionalString(identity.guiltyFile)
+        json.key("bucket")
+        json.string(identity.bucket)
+        json.key("warning")
+        json.bool(identity.isWarning)
+        json.endObject()
+    }
+
+    static func write(_ trace: CallTrace, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("faulting_frame")
+        if let frame = trace.faultingFrame { write(frame, to: &json) } else { json.null() }
+        json.key("frames")
+        json.beginArray()
+        for frame in trace.frames { write(frame, to: &json) }
+        json.endArray()
+        json.key("truncated")
+        json.bool(trace.isTruncated)
+        json.endObject()
+    }
+
+    static func write(_ frame: StackFrame, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("address")
+        if let address = frame.address { json.string("0x" + String(address, radix: 16)) } else { json.null() }
+        json.key("function")
+        json.string(frame.function)
+        json.key("offset")
+        if let offset = frame.offset { json.integer(offset) } else { json.null() }
+        json.key("size")
+        if let size = frame.size { json.integer(size) } else { json.null() }
+        json.key("module")
+        json.optionalString(frame.module)
+        json.key("reliable")
+        json.bool(frame.isReliable)
+        json.key("section")
+        json.string(frame.section.rawValue)
+        json.key("file")
+        json.optionalString(frame.file)
+        json.key("line")
+        if let line = frame.line { json.integer(line) } else { json.null() }
+        json.key("inlined")
+        json.bool(frame.isInlined)
         json.endObject()
     }
 

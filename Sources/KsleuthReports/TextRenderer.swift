@@ -59,6 +59,12 @@ public final class TextRenderer: IncidentSink {
         if incident.isTruncated { text += "  " + style.yellow("truncated") }
         text += "\n"
         text += "     " + style.bold(TerminalSanitizer.sanitize(incident.title)) + "\n"
+        if let identity = incident.identity {
+            let corrupted = identity.isCorrupted ? "  " + style.yellow("corrupted") : ""
+            text +=
+                "     " + style.cyan("identity") + "  " + TerminalSanitizer.sanitize(identity.title) + "  "
+                + style.dim("bucket " + identity.bucket) + corrupted + "\n"
+        }
         if let reason = incident.truncationReason { text += "     " + style.dim("(\(reason))") + "\n" }
         let keyWidth = incident.details.map(\.key.count).max() ?? 0
         for (key, value) in incident.details {

@@ -20,5 +20,8 @@ public enum StandardAnalyzers {
     public static let all: [any IncidentAnalyzer] = [
         FactExtractor.standard,
         OOMAnalyzer(),
+        CrashIdentityAnalyzer.standard,
+        SlabForensicsAnalyzer(),
+        AllocationFailureAnalyzer(),
     ]
 }

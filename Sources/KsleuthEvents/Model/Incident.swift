@@ -30,11 +30,14 @@ public struct Incident: Sendable, Hashable {
     /// The crash's name and bucket, filled by the crash-identity analysis; `nil` for memory
     /// reports.
     public var identity: CrashIdentity?
+    /// The frames of the report's call traces, filled by the crash-identity analysis when
+    /// the report has any.
+    public var callTrace: CallTrace?
 
     public init(
         kind: IncidentKind, title: String, evidence: EvidenceSpan, monotonicMicroseconds: Int64?, wallClock: String?,
         host: String?, caller: String?, isTruncated: Bool, truncationReason: String?, lines: [EvidenceLine],
-        headerIndex: Int, details: Details = Details(), identity: CrashIdentity? = nil
+        headerIndex: Int, details: Details = Details(), identity: CrashIdentity? = nil, callTrace: CallTrace? = nil
     ) {
         self.kind = kind
         self.title = title
@@ -49,6 +52,7 @@ public struct Incident: Sendable, Hashable {
         self.headerIndex = headerIndex
         self.details = details
         self.identity = identity
+        self.callTrace = callTrace
     }
 
     /// The header line.

@@ -41,10 +41,11 @@ extension ReportStartRule {
             pattern: #"^Node \d+ [A-Za-z0-9]+ free:\d+kB (?:boost:\d+kB )?min:\d+kB"#),
 
         // MARK: Sanitizers and allocator debugging
-        ReportStartRule(kind: .kasan, literals: ["BUG: KASAN: "], pattern: #"^BUG: KASAN: "#),
+        // A symbolized KASAN header is printed once per inlined frame: the copies join the report.
+        ReportStartRule(kind: .kasan, literals: ["BUG: KASAN: "], pattern: #"^BUG: KASAN: "#, absorbs: [.kasan]),
         ReportStartRule(kind: .kfence, literals: ["BUG: KFENCE: "], pattern: #"^BUG: KFENCE: "#),
         ReportStartRule(kind: .kmsan, literals: ["BUG: KMSAN: "], pattern: #"^BUG: KMSAN: "#),
-        ReportStartRule(kind: .kcsan, literals: ["BUG: KCSAN: "], pattern: #"^BUG: KCSAN: "#),
+        ReportStartRule(kind: .kcsan, literals: ["BUG: KCSAN: "], pattern: #"^ ?BUG: KCSAN: "#),
         ReportStartRule(kind: .ubsan, literals: ["UBSAN: "], pattern: #"^UBSAN: "#),
         ReportStartRule(
             kind: .slabCorruption, literals: ["BUG ", "slab error in", "Slab corruption", "Slab cache still has"],
@@ -80,8 +81,8 @@ extension ReportStartRule {
             kind: .hardLockup, literals: ["hard LOCKUP"],
             pattern: #"(?:^|: )(?:Watchdog detected hard LOCKUP on cpu \d+|.*hard LOCKUP on cpu)"#),
         ReportStartRule(
-            kind: .hungTask, literals: ["blocked for more than"],
-            pattern: #"^(?:INFO: )?task \S.* blocked for more than \d+ seconds"#),
+            kind: .hungTask, literals: ["blocked for more than", "can't die for more than"],
+            pattern: #"^(?:INFO: )?task \S.* (?:blocked|can't die) for more than \d+ seconds"#),
         ReportStartRule(
             kind: .rcuStall, literals: ["detected stall", "detected expedited stall", "self-detected stall"],
             pattern: #"(?:^|: )(?:INFO: )?rcu_\w+ (?:self-)?detected (?:expedited )?stalls?\b"#),
@@ -94,7 +95,7 @@ extension ReportStartRule {
             kind: .oops, literals: ["Unable to handle kernel"], pattern: #"^Unable to handle kernel "#),
         ReportStartRule(
             kind: .generalProtectionFault, role: .dieLine, literals: ["general protection fault"],
-            pattern: #"^(?:Oops: )?general protection fault(?:: [0-9a-f]{4}|, )"#),
+            pattern: #"^(?:Oops: )?general protection fault(?:: [0-9a-f]{4}|, | for non-canonical address)"#),
         ReportStartRule(
             kind: .oops, role: .dieLine,
             literals: [
@@ -109,6 +110,14 @@ extension ReportStartRule {
             kind: .oops, literals: ["stack guard page was hit", "kernel stack overflow", "SError Interrupt on CPU"],
             pattern:
                 #"^(?:BUG: (?:stack guard page was hit|.*kernel stack overflow)|kernel stack overflow|SError Interrupt on CPU\d+)"#
+        ),
+        ReportStartRule(
+            kind: .oops, literals: ["PANIC: double fault", "Unhandled fault: ", "Alignment trap: ", "trusty: panic"],
+            pattern: #"^(?:PANIC: double fault|Unhandled fault: |Alignment trap: |trusty: panic)"#),
+        ReportStartRule(
+            kind: .bug, literals: ["unregister_netdevice: waiting for", "VFS: Busy inodes", "VFS: Close: file count"],
+            pattern:
+                #"^(?:unregister_netdevice: waiting for \S+ to become free|VFS: Busy inodes after unmount|VFS: Close: file count is zero)"#
         ),
         ReportStartRule(kind: .spuriousInterrupt, literals: ["nobody cared"], pattern: #"^irq \d+: nobody cared"#),
         ReportStartRule(kind: .machineCheck, literals: ["Machine Check"], pattern: #"Machine Check(?: Exception)?: "#),
