@@ -66,9 +66,8 @@ public final class TextRenderer: IncidentSink {
                 + style.dim("bucket " + identity.bucket) + corrupted + "\n"
         }
         if let reason = incident.truncationReason { text += "     " + style.dim("(\(reason))") + "\n" }
-        let keyWidth = incident.details.map(\.key.count).max() ?? 0
-        for (key, value) in incident.details {
-            text += "     \(style.cyan(pad(key, keyWidth)))  \(TerminalSanitizer.sanitize(describe(value)))\n"
+        for line in DetailTextLayout().lines(for: incident.details, indent: 5, style: style) {
+            text += line + "\n"
         }
         text += excerpt(incident)
         output.write("\n" + text)
@@ -122,17 +121,6 @@ public final class TextRenderer: IncidentSink {
             }
         }
         return text
-    }
-
-    private func describe(_ value: DetailValue) -> String {
-        switch value {
-        case .string(let text): text
-        case .integer(let number): String(number)
-        case .number(let number): String(number)
-        case .bool(let flag): flag ? "yes" : "no"
-        case .list(let values): values.map(describe).joined(separator: ", ")
-        case .object(let details): details.map { "\($0.key)=\(describe($0.value))" }.joined(separator: " ")
-        }
     }
 
     private func formatStamp(_ microseconds: Int64) -> String {
