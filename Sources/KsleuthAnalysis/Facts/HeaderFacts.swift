@@ -8,10 +8,11 @@ extension FactPattern {
     /// `kernel/hung_task.c`, `kernel/watchdog.c`, `kernel/panic.c`, `include/asm-generic/bug.h`).
     public static let headerFacts: [FactPattern] = [
         // "CPU: 44 PID: 24430 Comm: CPU 0/KVM Not tainted 4.15.0-108-generic #109-Ubuntu"; the taint
-        // letters are a fixed-width field with a space for each flag not set ("G        W").
+        // letters are a fixed-width field with a space for each flag not set ("G        W"); RHEL
+        // kernels put "Kdump: loaded" before it.
         FactPattern(
             pattern:
-                #"^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]*[A-Z])) +(\S+)"#,
+                #"^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: Kdump: loaded)? (?:Not tainted|Tainted: ([A-Z ]*[A-Z])) +(\S+)"#,
             fields: [
                 ("cpu", .integer), ("pid", .integer), ("comm", .string), ("taint", .string),
                 ("kernel_release", .string),

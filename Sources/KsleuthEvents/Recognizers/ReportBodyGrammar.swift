@@ -49,7 +49,10 @@ enum ReportBodyGrammar {
             #"page:"#, #"page dumped because"#, #"flags: "#, #"raw: "#, #"head: "#, #"memcg:"#, #"page_type: "#,
             #"anon flags"#, #"index:"#, #"page_owner (?:tracks|info)"#, #"page last (?:allocated|free)"#,
             #"(?:list_(?:add|del)|list_add double add)"#,
-            #"(?:Object|Redzone|Padding|Bytes b4) (?:0x)?[0-9a-f]+: "#, #"Slab 0x"#, #"FIX "#, #"\w+ 0x[0-9a-f]+: "#,
+            #"(?:Object|Redzone|Padding|Bytes b4) +\(?(?:0x)?[0-9a-f]+\)?: "#,
+            // KASAN's shadow rows, the buggy one marked ">", and buddy lines of non-NUMA builds.
+            #">?[0-9a-f]{8,16}: [0-9a-f]{2} "#, #"[A-Za-z0-9]+: \d+\*\d+kB"#, #"Slab 0x"#, #"FIX "#,
+            #"\w+ 0x[0-9a-f]+: "#,
             // lockdep and atomic-context reports
             #"\d+ locks? held"#, #"no locks held"#, #"other info that"#, #"the existing dependency"#, #"-> #\d"#,
             #"Possible unsafe"#, #"stack backtrace:"#, #"Chain exists"#, #"\*\*\* DEADLOCK"#, #"lock\("#,
