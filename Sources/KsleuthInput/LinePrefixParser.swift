@@ -166,6 +166,7 @@ public final class LinePrefixParser {
                     prefix.format = .journalBare
                     if cursor.peek() == 0x5b { _ = readKernelStamp(&cursor, into: &prefix) }
                     prefix.messageStart = cursor.position
+                    if containsOctalNewline(cursor.rest) { prefix.escaping = .syslogOctal }
                     return prefix
                 }
                 if readDecodePrefix(&cursor, into: &prefix) { return prefix }

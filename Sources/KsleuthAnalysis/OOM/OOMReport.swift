@@ -84,14 +84,10 @@ public struct OOMReport: Sendable {
         var memcg = MemcgParser()
         var slabs = SlabInfoParser()
         for line in lines {
-            for piece in line.text.split(separator: "#012", omittingEmptySubsequences: true) {
-                var text = piece.trimmingSpaces()
-                // A syslog prefix written as "kernel:text" (no space) is left on the line.
-                if text.hasPrefix("kernel:") { text = text.dropFirst("kernel:".count).trimmingSpaces() }
-                guard !text.isEmpty else { continue }
-                if memcg.read(text) || tasks.read(text) || slabs.read(text) { continue }
-                read(text)
-            }
+            let text = Substring(line.text).trimmingSpaces()
+            guard !text.isEmpty else { continue }
+            if memcg.read(text) || tasks.read(text) || slabs.read(text) { continue }
+            read(text)
         }
         self.tasks = tasks.table
         self.memcg = memcg.info
