@@ -24,7 +24,7 @@ struct AllocationFailureAnalyzerTests {
 
     @Test("the seed: 0xd0 is GFP_KERNEL before 4.4, order 7 is 512 KiB, [vd] is the caller, fragmentation")
     func seed() throws {
-        let facts = try details("page-allocation-failure/seed-md-order7-vd-fragmented-normal.log")
+        let facts = try details("page-alloc-failure/seed-md-order7-vd-fragmented-normal.log")
         let gfp = try #require(object(facts["gfp"]))
         #expect(gfp["names"] == .list([.string("GFP_KERNEL")]))
         #expect(gfp["era"] == .string("2.6.32"))
@@ -38,7 +38,7 @@ struct AllocationFailureAnalyzerTests {
 
     @Test("GFP_ATOMIC order 0 in softirq: free 1964kB under the atomic floor 2148kB of DMA32")
     func atomic() throws {
-        let facts = try details("page-allocation-failure/atomic-order0-softirq-54-virtio-net.log")
+        let facts = try details("page-alloc-failure/atomic-order0-softirq-54-virtio-net.log")
         #expect(facts["context"] == .string("softirq"))
         // DMA 1728kB + DMA32 1964kB = 3692kB free; min 360kB + 5728kB = 6088kB
         #expect(cause(facts) == .string("atomic-cannot-reclaim"))
@@ -46,20 +46,20 @@ struct AllocationFailureAnalyzerTests {
 
     @Test("32-bit: lowmem 6268kB free, HighMem 5903236kB it may not use")
     func lowmem() throws {
-        let facts = try details("page-allocation-failure/lowmem-exhaustion-32bit-32-pae-rsync.log")
+        let facts = try details("page-alloc-failure/lowmem-exhaustion-32bit-32-pae-rsync.log")
         // Normal: 3356kB = 839 pages − 1 = 838 ≤ min 932 pages; DMA: 728 − 1 ≤ 16 + lowmem_reserve 865
         #expect(cause(facts) == .string("lowmem-exhaustion"))
     }
 
     @Test("vmalloc vm_struct failure blames the address space")
     func vmalloc() throws {
-        let facts = try details("page-allocation-failure/vmalloc-space-61-arm32-fbring.log")
+        let facts = try details("page-alloc-failure/vmalloc-space-61-arm32-fbring.log")
         #expect(cause(facts) == .string("vmalloc-space"))
     }
 
     @Test("the seed's sysrq-m: 752948kB free, nothing at order 7 or above")
     func seedDump() throws {
-        let facts = try details("show-mem/seed-sysrq-m-normal-752948kb-no-order7.log", kind: .showMem)
+        let facts = try details("memory-dump/seed-sysrq-m-normal-752948kb-no-order7.log", kind: .memoryDump)
         #expect(cause(facts) == .string("external-fragmentation"))
         guard case .list(let zones)? = facts["zones"], let zone = object(zones.first) else {
             Issue.record("no zones")

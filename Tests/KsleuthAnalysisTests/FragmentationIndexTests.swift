@@ -6,7 +6,7 @@ import Testing
 /// The kernel's fragmentation arithmetic against values worked out by hand.
 @Suite("Fragmentation indices and watermark checks")
 struct FragmentationIndexTests {
-    /// The seed's Normal zone (corpora/page-allocation-failure/seed-md-order7-vd-fragmented-normal.log):
+    /// The seed's Normal zone (corpora/page-alloc-failure/seed-md-order7-vd-fragmented-normal.log):
     /// `1637*4kB 900*8kB 1200*16kB 1500*32kB 2100*64kB 1800*128kB 1200*256kB 0*512kB … = 752948kB`.
     let seed: [Int64] = [1637, 900, 1200, 1500, 2100, 1800, 1200, 0, 0, 0, 0]
 

@@ -27,8 +27,8 @@ struct StartRuleTableTests {
             "vmalloc error: size 8392704, vm_struct allocation failed, mode:0xdc0(GFP_KERNEL|__GFP_ZERO), nodemask=(null),cpuset=/,mems_allowed=0",
             .pageAllocationFailure
         ),
-        ("sysrq: Show Memory", .showMem),
-        ("SysRq : Show Memory", .showMem),
+        ("sysrq: Show Memory", .memoryDump),
+        ("SysRq : Show Memory", .memoryDump),
         ("BUG: KASAN: use-after-free in kobj_kset_leave+0x44/0x90", .kasan),
         ("BUG: KFENCE: use-after-free read in test_use_after_free_read+0xb3/0x143", .kfence),
         ("BUG: KCSAN: data-race in __fput / file_update_time", .kcsan),

@@ -8,14 +8,14 @@ import KsleuthEvents
 ///
 /// The flat facts ``FactExtractor`` sets (`task_comm`, `order`, `gfp_mask`, `gfp_flags`) stay.
 public struct AllocationFailureAnalyzer: IncidentAnalyzer {
-    public var kinds: Set<IncidentKind>? { [.pageAllocationFailure, .showMem] }
+    public var kinds: Set<IncidentKind>? { [.pageAllocationFailure, .memoryDump] }
 
     public init() {}
 
     /// Adds the findings to `incident`.
     public func analyze(_ incident: inout Incident) {
         let report = OOMReport(lines: incident.lines)
-        if incident.kind == .showMem {
+        if incident.kind == .memoryDump {
             analyzeDump(report, &incident)
         } else {
             analyzeFailure(report, &incident)

@@ -5,8 +5,8 @@
 /// The raw value is the stable `kind` string of the JSON output.
 public enum IncidentKind: String, Sendable, CaseIterable, Codable {
     case oom = "oom-kill"
-    case pageAllocationFailure = "page-allocation-failure"
-    case showMem = "show-mem"
+    case pageAllocationFailure = "page-alloc-failure"
+    case memoryDump = "memory-dump"
     case oops = "oops"
     case generalProtectionFault = "general-protection-fault"
     case bug = "bug"
@@ -34,7 +34,7 @@ public enum IncidentKind: String, Sendable, CaseIterable, Codable {
     /// crash, an `oom_reaper:` line joins a memory report.
     public var family: IncidentFamily {
         switch self {
-        case .oom, .pageAllocationFailure, .showMem: .memory
+        case .oom, .pageAllocationFailure, .memoryDump: .memory
         default: .crash
         }
     }

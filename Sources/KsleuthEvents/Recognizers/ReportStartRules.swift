@@ -33,11 +33,11 @@ extension ReportStartRule {
                 #"(?:^\S.*?: page allocation failure[.:] |^(?:\S+: )?vmalloc(?: error)?: (?:allocation failure|size \d+)|^\S.*?: page allocation stalls for \d+|^SLUB: Unable to allocate memory on node|possible memory allocation deadlock)"#
         ),
         ReportStartRule(
-            kind: .showMem, literals: ["Show Memory"], pattern: #"^(?:sysrq|SysRq) ?: (?:.*: )?Show Memory"#),
-        ReportStartRule(kind: .showMem, role: .followUp(.memory), literals: ["Mem-Info:"], pattern: #"^Mem-Info:"#),
+            kind: .memoryDump, literals: ["Show Memory"], pattern: #"^(?:sysrq|SysRq) ?: (?:.*: )?Show Memory"#),
+        ReportStartRule(kind: .memoryDump, role: .followUp(.memory), literals: ["Mem-Info:"], pattern: #"^Mem-Info:"#),
         // A zone line of show_free_areas() without the Mem-Info header before it.
         ReportStartRule(
-            kind: .showMem, role: .followUp(.memory), literals: ["Node "],
+            kind: .memoryDump, role: .followUp(.memory), literals: ["Node "],
             pattern: #"^Node \d+ [A-Za-z0-9]+ free:\d+kB (?:boost:\d+kB )?min:\d+kB"#),
 
         // MARK: Sanitizers and allocator debugging

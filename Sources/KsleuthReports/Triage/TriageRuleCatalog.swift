@@ -145,7 +145,7 @@ enum TriageRuleCatalog {
                 "SpuriousInterrupt", "An interrupt line was disabled (nobody cared).",
                 "`irq N: nobody cared`: an interrupt fired with no handler claiming it and was disabled."
             )
-        case .oom, .pageAllocationFailure, .showMem:
+        case .oom, .pageAllocationFailure, .memoryDump:
             (name, short, full) = (
                 "MemoryReport", "The kernel printed a memory report.",
                 "An out-of-memory kill, an allocation failure or a Mem-Info dump."
