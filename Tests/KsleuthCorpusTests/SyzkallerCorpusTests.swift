@@ -104,11 +104,11 @@ struct SyzkallerCorpusTests {
             "syzkaller titles: title_agreement=\(titleAgreement) class=\(classAgreement) type=\(typeAgree)/\(typed)"
                 + " corrupted_precision=\(precision) corrupted_recall=\(recall) spurious=\(spurious)")
         #expect(spurious.isEmpty, "titles on files that expect no crash: \(spurious)")
-        #expect(titleAgreement >= 0.79)
-        #expect(classAgreement >= 0.94)
+        #expect(titleAgreement >= 0.95)
+        #expect(classAgreement >= 0.98)
         #expect(Double(typeAgree) / Double(max(1, typed)) >= 0.95)
         #expect(recall >= 0.85)
-        #expect(precision >= 0.64)
+        #expect(precision >= 0.85)
     }
 
     @Test("the guilty file agrees with syzkaller's")

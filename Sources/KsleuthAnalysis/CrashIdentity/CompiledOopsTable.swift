@@ -30,6 +30,11 @@ final class CompiledOopsTable: Sendable {
     }
 
     let kinds: [Kind]
+    /// Every kind's header and every informational message with a stack, for a byte prefilter:
+    /// a line that holds none of them starts no report.
+    let headerLiterals: LiteralSet
+    /// Whether every header is long enough for ``headerLiterals`` (four bytes or more).
+    let prefiltersHeaders: Bool
     let stackStarts: [Pattern]
     let corruptedFrame: Pattern
     let stallAnchors: Pattern
@@ -56,12 +61,26 @@ final class CompiledOopsTable: Sendable {
             compiled.append(Kind(header: kind.header, formats: formats, falsePositives: falsePositives))
         }
         self.kinds = compiled
+        let literals = compiled.map(\.header) + OopsTable.infoMessagesWithStack
+        prefiltersHeaders = literals.allSatisfy { $0.utf8.count >= 4 }
+        headerLiterals = LiteralSet(literals.filter { $0.utf8.count >= 4 })
         var starts: [Pattern] = []
         for source in OopsTable.stackStarts { starts.append(try Pattern(source)) }
         stackStarts = starts
         corruptedFrame = try Pattern(OopsTable.corruptedFrame)
         stallAnchors = try Pattern(CompiledOopsTable.alternation(SkipList.stallAnchors))
         timestamp = try Pattern(#"\[ *[0-9]+\.[0-9]+\]"#)
+    }
+
+    /// Whether `line` may hold a report header: false when the prefilter finds no header in it.
+    func mayHoldHeader(_ line: String) -> Bool {
+        guard prefiltersHeaders else { return true }
+        if let found = line.utf8.withContiguousStorageIfAvailable({ bytes in
+            headerLiterals.firstMatch(in: UnsafeRawBufferPointer(bytes)) != nil
+        }) {
+            return found
+        }
+        return Array(line.utf8).withUnsafeBytes { headerLiterals.firstMatch(in: $0) != nil }
     }
 
     private static func compile(_ recipe: StackRecipe) throws(PatternError) -> Recipe {

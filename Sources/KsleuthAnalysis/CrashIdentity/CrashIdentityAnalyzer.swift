@@ -40,7 +40,11 @@ public final class CrashIdentityAnalyzer: IncidentAnalyzer {
         let lines = incident.lines.map(\.text)
         let trace = CallTrace.parse(lines)
         if !trace.isEmpty { incident.callTrace = trace }
-        incident.identity = identity(lines: lines, incident: incident, trace: trace)
+        // The title is read from the whole context when the recognizer kept one (it begins at
+        // the header: a preamble line before it is added back).
+        var context = incident.contextLines
+        if !context.isEmpty { context.insert(contentsOf: lines[..<incident.headerIndex], at: 0) }
+        incident.identity = identity(lines: context.isEmpty ? lines : context, incident: incident, trace: trace)
     }
 
     /// The identity of a report made of `lines`.

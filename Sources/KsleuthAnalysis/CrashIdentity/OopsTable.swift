@@ -74,13 +74,12 @@ enum OopsTable {
         TitleFormat(
             title: #"BUG: Dentry .* still in use \([0-9]+\) \[unmount of ([^\]]+)\]"#, template: "BUG: Dentry still in use [unmount of {1}]"),
         TitleFormat(
-            title: "BUG: Bad page state", report: #"BUG: Bad page state(?:.*\n)+?.*page last allocated"#,
-            template: "BUG: Bad page state in {FRAME}",
+            // Named after the allocation stack of the page; a dump without one is corrupted.
+            title: "BUG: Bad page state", template: "BUG: Bad page state in {FRAME}",
             stack: StackRecipe(
                 steps: [.find("page last allocated"), .trace],
                 skip: ["page_owner", "^post_alloc_hook", "^prep_new_page", "^get_page_from_freelist", "^__free_", "^free_",
                        "^folio", "^__folio", "^release_pages", "^__put_", "^put_", "^alloc_", "^__alloc_"])),
-        TitleFormat(title: "BUG: Bad page state", template: "BUG: Bad page state"),
         TitleFormat(
             title: "BUG: Invalid wait context", template: "WARNING: locking bug in {FRAME}",
             stack: .callTrace(skip: ["lock_sock", "release_sock"])),
@@ -120,7 +119,7 @@ enum OopsTable {
 
     static let warningFormats: [TitleFormat] = [
         TitleFormat(
-            title: #"WARNING: .*lib/debugobjects\.c.* (?:debug_print|debug_check)"#, template: "WARNING: ODEBUG bug in {FRAME}",
+            title: #"WARNING: (?:.*lib/debugobjects\.c.* (?:debug_print|debug_check)|lib/debugobjects\.c:\d+ at )"#, template: "WARNING: ODEBUG bug in {FRAME}",
             stack: .warning(skip: ["debug_", "rcu", "hrtimer_", "timer_", "work_", "percpu_", "kmem_", "slab_", "kfree", "vunmap", "vfree", "__free_", "debug_check", "kobject_"])),
         TitleFormat(title: #"WARNING: .*mm/usercopy\.c.* usercopy_warn"#, template: "WARNING: bad usercopy in {FRAME}", stack: .warning(skip: ["usercopy", "__check"])),
         TitleFormat(title: #"WARNING: .*lib/kobject\.c.* kobject_"#, template: "WARNING: kobject bug in {FRAME}", stack: .warning(skip: ["kobject_"])),
@@ -144,8 +143,10 @@ enum OopsTable {
         TitleFormat(title: "WARNING: {{SRC}} at ", template: "WARNING in {FRAME}", stack: .warning()),
         TitleFormat(
             title: "WARNING: possible circular locking dependency detected",
-            report: #"WARNING: possible circular locking dependency detected(?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"#,
-            template: "possible deadlock in {FRAME}", stack: StackRecipe(steps: [.find("is trying to acquire lock"), .find("at: (?:{{PC}} +)?{{FUNC}}"), .find(#"(?:Call [Tt]race:|Backtrace:)"#), .trace])),
+            report: #"WARNING: possible circular locking dependency detected(?:.*\n)+?.*is trying to acquire lock"#,
+            // The lock being taken, else the lock held, else the first frame of the dependency chain; the
+            // workqueue functions take locks of the work items they run, so they name no deadlock.
+            template: "possible deadlock in {FRAME}", stack: StackRecipe(steps: [.find("at: (?:{{PC}} +)?{{FUNC}}"), .find("at: (?:{{PC}} +)?{{FUNC}}"), .trace], skip: ["process_one_work", "flush_workqueue", "drain_workqueue", "destroy_workqueue"])),
         TitleFormat(
             title: "WARNING: possible irq lock inversion dependency detected",
             report: #"WARNING: possible irq lock inversion dependency detected(?:.*\n)+?.*just changed the state of lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"#,
@@ -153,7 +154,8 @@ enum OopsTable {
         TitleFormat(
             title: "WARNING: .*-safe -> .*-unsafe lock order detected",
             report: #"WARNING: .*-safe -> .*-unsafe lock order detected(?:.*\n)+?.*is trying to acquire(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"#,
-            template: "possible deadlock in {FRAME}", stack: StackRecipe(steps: [.find("is trying to acquire"), .find("at: (?:{{PC}} +)?{{FUNC}}"), .find(#"(?:Call [Tt]race:|Backtrace:)"#), .trace])),
+            // Where the irq-safe lock became irq-safe: the interrupt path that can deadlock.
+            template: "possible deadlock in {FRAME}", stack: StackRecipe(steps: [.find(#"which became \S+-irq-safe at:"#), .trace], fallback: [.find("is trying to acquire"), .find("at: (?:{{PC}} +)?{{FUNC}}"), .find(#"(?:Call [Tt]race:|Backtrace:)"#), .trace])),
         TitleFormat(
             title: "WARNING: possible recursive locking detected",
             report: #"WARNING: possible recursive locking detected(?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"#,
@@ -181,7 +183,7 @@ enum OopsTable {
             title: "WARNING: held lock freed!", report: #"WARNING: held lock freed!(?:.*\n)+?.*at:(?: {{PC}})? +{{FUNC}}"#,
             template: "WARNING: held lock freed in {1}"),
         TitleFormat(
-            title: "WARNING: nested lock was not taken", report: #"WARNING: nested lock was not taken(?:.*\n)+?.*at:(?: {{PC}})? +{{FUNC}}"#,
+            title: "WARNING: [Nn]ested lock was not taken", report: #"WARNING: [Nn]ested lock was not taken(?:.*\n)+?.*at:(?: {{PC}})? +{{FUNC}}"#,
             template: "WARNING: nested lock was not taken in {1}"),
         TitleFormat(title: "WARNING: kernel stack regs .* has bad 'bp' value", template: "WARNING: kernel stack regs has bad value", noStackTrace: true),
         TitleFormat(title: "WARNING: kernel stack frame pointer .* has bad value", template: "WARNING: kernel stack regs has bad value", noStackTrace: true),
@@ -224,7 +226,7 @@ enum OopsTable {
             template: "INFO: suspicious RCU usage in {FRAME}",
             stack: .callTrace(skip: ["rcu", "kmem", "slab", "kmalloc", "vmalloc", "kcalloc", "kzalloc"])),
         TitleFormat(
-            title: "INFO: task .* blocked for more than [0-9]+ seconds", template: "INFO: task hung in {FRAME}",
+            title: "INFO: task .* blocked(?: in I/O wait)? for more than [0-9]+ seconds", template: "INFO: task hung in {FRAME}",
             alternatives: ["hang in {FRAME}"], stack: .callTrace(extractor: .hang)),
         TitleFormat(
             title: "INFO: task .* can't die for more than .* seconds", template: "INFO: task can't die in {FRAME}",
@@ -263,7 +265,8 @@ enum OopsTable {
         TitleFormat(
             title: #"kernel BUG at lib/list_debug\.c"#, template: "BUG: corrupted list in {FRAME}", alternatives: ["bad-access in {FRAME}"],
             stack: .warning()),
-        TitleFormat(title: "kernel BUG at (.*)", template: "kernel BUG in {FRAME}", stack: .warning(skip: ["^skb_", "^__skb_"])),
+        // arm32's BUG() traps through __bug() and the data-abort entry: plumbing, for a BUG.
+        TitleFormat(title: "kernel BUG at (.*)", template: "kernel BUG in {FRAME}", stack: .warning(skip: ["^skb_", "^__skb_", "^__bug$", "^__dabt_svc$"])),
     ]
 
     /// Every kind, in the order they are tried.
@@ -314,6 +317,14 @@ enum OopsTable {
         OopsKind(
             header: "PANIC: double fault",
             formats: [TitleFormat(title: "PANIC: double fault", template: "PANIC: double fault in {FRAME}", stack: .programCounter())]),
+        // arm64's handle_bad_stack(): the exception found no stack left.
+        OopsKind(
+            header: "Insufficient stack space to handle exception",
+            formats: [
+                TitleFormat(
+                    title: "Insufficient stack space to handle exception", template: "kernel stack overflow in {FRAME}", alternatives: ["stack-overflow in {FRAME}"],
+                    stack: .programCounter(extractor: .stall))
+            ]),
         OopsKind(
             header: "kernel stack overflow",
             formats: [
@@ -370,10 +381,10 @@ enum OopsTable {
                     template: "unregister_netdevice: waiting for DEV to become free", noStackTrace: true)
             ]),
         OopsKind(
-            header: "VFS: Close: file count is zero",
+            header: "VFS: Close: file count is ",
             formats: [
                 TitleFormat(
-                    title: "VFS: Close: file count is zero", template: "VFS: Close: file count is zero (use-after-free)",
+                    title: "VFS: Close: file count is (?:zero|0)", template: "VFS: Close: file count is zero (use-after-free)",
                     noStackTrace: true)
             ]),
         OopsKind(
@@ -398,12 +409,6 @@ enum OopsTable {
         OopsKind(
             header: "SYZFATAL:",
             formats: [TitleFormat(title: "SYZFATAL:(.*)", template: "SYZFATAL:{1}", noStackTrace: true)]),
-    ]
-
-    /// Lines that carry a header but do not start another report inside one.
-    static let reportStartIgnores = [
-        "invalid opcode: 0000", "Kernel panic - not syncing", "unregister_netdevice: waiting for", "PANIC: double fault",
-        "Internal error:",
     ]
 
     /// Informational messages with their own stack trace: inside a report, they end the text

@@ -25,26 +25,31 @@ enum SkipList {
         "warn_bogus", "__warn", "debug_object", "timer_is_static_object", "work_is_static_object", "^__might_fault",
         "^__might_resched", "^__might_sleep", "might_fault", "might_sleep", "print_unlock", "imbalance_bug",
         "perf_trace", "program_check_exception", "program_check_common", "^stack_trace_", "^arch_stack_walk",
-        "^unwind_", "_indirect_thunk_", "^__x86_return_thunk", "^do_el[01]_", "^el[01]_(?:da|ia|sync|abort)",
+        "^unwind_", "^walk_stackframe$", "^trace_hardirqs_(?:on|off)", "_indirect_thunk_", "^__x86_return_thunk",
+        "^do_el[01]_", "^el[01]_(?:da|ia|sync|abort)",
         "^el[01]h_64_sync", "^__do_kernel_fault", "^do_mem_abort", "^do_translation_fault",
         "^do_bad_area", "^die$", "^__die", "^bug_handler", "^call_break_hook", "^brk_handler", "^do_debug_exception",
         "^handle_bug", "^exc_invalid_op", "^asm_exc_", "^exc_page_fault", "^do_trap", "^do_user_addr_fault",
         "^do_kern_addr_fault", "^kernelmode_fixup_or_oops", "^page_fault_oops", "^no_context", "^bad_area",
-        "^__bad_area", "^handle_page_fault", "^asm_sysvec_", "assertfail", "^hex_dump_to_buffer$",
-        "^__ubsan_", "^ubsan_", "fortify_panic", "fortify_report", "^__fortify",
+        "^handle_page_fault", "^asm_sysvec_", "assertfail", "^hex_dump_to_buffer$",
+        "^__ubsan_", "^ubsan_", "fortify_panic", "fortify_report", "^__fortify", "^do_tag_check_fault",
+        "^print_tainted$", "^get_taint$",
     ]
 
     /// Allocators and page-cache lookups.
     static let allocators = [
-        "^kmem_cache_", "^kmalloc", "^__kmalloc", "^kzalloc", "^kcalloc", "^kvmalloc", "^kvzalloc", "^kvcalloc",
+        "^kmem_cache_", "^kmalloc", "^__kmalloc", "^___kmalloc", "^kzalloc", "^kcalloc", "^kvmalloc", "^kvzalloc",
+        "^kvcalloc",
         "^krealloc", "^kmalloc_array", "^slab_", "^__slab_", "^___slab_", "^alloc_pages", "^__alloc_pages",
-        "^alloc_slab", "^allocate_slab", "^new_slab", "^__folio_", "^folio_", "^filemap_", "^__filemap_",
+        "^alloc_slab", "^allocate_slab", "^new_slab", "^__folio_", "^folio_",
         "^find_get_", "^pagecache_get_page", "^__page_cache_", "^put_page$", "^__put_page$", "^kv?free$",
         "^kfree_skb", "^__kfree_skb", "^kfree_sensitive", "^kvfree_call_rcu", "^trace_page_", "^lock_page",
-        "^unlock_page", "^__lock_page", "^xas_", "^xa_", "^__xa_", "^truncate_", "^iput$", "^iput_final$",
-        "^ihold$", "^dput$", "^__alloc_frozen_pages", "^alloc_frozen_pages", "^alloc_pages_mpol",
+        "^unlock_page", "^__lock_page", "^xas_", "^xa_", "^__xa_", "^truncate_inode_pages", "^find_lock_entries",
+        "^iput$", "^iput_final$",
+        "^ihold$", "^dput$", "^fast_dput$", "^mark_buffer_dirty$", "^ida_free$", "^ida_alloc", "^__alloc_frozen_pages",
+        "^alloc_frozen_pages", "^alloc_pages_mpol",
         "^alloc_page_interleave",
-        "^free_large_kmalloc", "^__free_pages", "^free_pages", "^__get_free_pages", "_noprof$",
+        "^free_large_kmalloc", "^__free_pages", "^free_pages", "^__get_free_pages", "_noprof$", "^__phys_addr",
     ]
 
     /// Locks, atomics, bit operations and reference counts.
@@ -56,7 +61,8 @@ enum SkipList {
         "^rwsem_", "^__rwsem_", "^mutex_", "^__mutex_", "^rt_mutex_", "^__rt_mutex_", "owner_on_cpu", "osq_lock",
         "osq_unlock", "^atomic(?:64|_long)?_(?:dec|inc|read|set|or|xor|and|add|sub|fetch|xchg|cmpxchg|try)",
         "^arch_atomic", "^raw_atomic", "(?:set|clear|change|test)_bit", "__wake_up", "^refcount_", "^__refcount_",
-        "^kref_", "ref_tracker", "seqprop_assert", "^percpu_ref_", "^local_bh_", "^preempt_count_",
+        "^kref_", "^_atomic_dec_and_(?:raw_)?lock", "ref_tracker", "seqprop_assert", "^percpu_ref_", "^local_bh_",
+        "^preempt_count_",
     ]
 
     /// String, memory, user-copy and print helpers.
@@ -72,12 +78,15 @@ enum SkipList {
 
     /// Lists, trees, kobjects and devices, work queues and timers, MMIO.
     static let containers = [
-        "list_add", "list_del", "list_replace", "list_move", "list_splice", "^rb_", "^__rb_", "^klist_",
+        "list_add", "list_del", "list_replace", "list_move", "list_splice", "^rb_", "^__rb_", "^klist_", "^rhashtable_",
+        "^__rhashtable_", "^rht_",
         "del_timer", "^timer_delete", "^__timer_delete", "^__mod_timer", "^mod_timer", "flush_work",
         "__cancel_work_timer", "cancel_work_sync", "^__cancel_work", "try_to_grab_pending", "flush_workqueue",
-        "drain_workqueue", "destroy_workqueue", "queue_work", "finish_wait", "kthread_stop", "kobject_",
+        "drain_workqueue", "destroy_workqueue", "queue_work", "^insert_work$", "finish_wait", "kthread_stop",
+        "kobject_",
         "add_uevent_var", "get_device_parent", "device_add", "device_del", "device_unregister", "device_destroy",
-        "device_release", "devres_release_all", "hwrng_unregister", "i2c_del_adapter", "__unregister_client",
+        "device_release", "^put_device$", "devres_release_all", "hwrng_unregister", "i2c_del_adapter",
+        "__unregister_client",
         "device_for_each_child", "rollback_registered", "unregister_netdev", "sysfs_remove", "device_remove_file",
         "tty_unregister_device", "dummy_urb_enqueue", "usb_kill_urb", "usb_kill_anchored_urbs", "usb_control_msg",
         "usb_hcd_submit_urb", "usb_submit_urb", "^complete$", "wait_for_completion", "readb$", "readw$", "readl$",
@@ -97,7 +106,7 @@ enum SkipList {
         "^sock_release", "^__sock_release", "__sys_setsockopt", "kernel_setsockopt", "sock_common_setsockopt",
         "__sys_listen", "kernel_listen", "sk_common_release", "^sock_mmap", "__sys_accept", "kernel_accept",
         "^sock_do_ioctl", "^sock_ioctl", "^compat_sock_ioctl", "^nfnetlink_rcv_msg", "^rtnetlink_rcv_msg",
-        "^netlink_rcv_skb",
+        "^netlink_dump$", "^ksys_ioctl$",
         "^(?:compat_)?(?:SYSC|SyS|__sys|___sys|__do_sys|__se_sys|__x64_sys)_(?:socketpair|connect|ioctl)",
         "^__do_fault", "^handle_mm_fault", "^do_page_fault", "^page_fault$", "^__fput", "^task_work_run",
         "^exit_to_usermode", "^exit_to_user_mode", "^el0_svc", "^invoke_syscall", "^__invoke_syscall",

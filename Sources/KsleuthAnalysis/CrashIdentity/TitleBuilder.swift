@@ -33,8 +33,9 @@ struct TitleBuilder: Sendable {
     }
 
     private func kind(of line: String) -> CompiledOopsTable.Kind? {
-        table.kinds.first { kind in
-            line.contains(kind.header) && !kind.falsePositives.contains { (try? $0.firstMatch(in: line)) != nil }
+        guard table.mayHoldHeader(line) else { return nil }
+        return table.kinds.first { kind in
+            line.containsASCII(kind.header) && !kind.falsePositives.contains { (try? $0.firstMatch(in: line)) != nil }
         }
     }
 
@@ -42,13 +43,18 @@ struct TitleBuilder: Sendable {
         var kept: [String] = []
         var titleLineCount: Int?
         var skipping = false
+        let isBUG = lines[start].containsASCII("kernel BUG at ")
         for (offset, line) in lines[start...].enumerated() {
             if offset > 0 {
-                if titleLineCount == nil, !separatesCallers, startsAnotherReport(line) { titleLineCount = kept.count }
-                if line.contains("Disabling lock debugging due to kernel taint") { continue }
+                if titleLineCount == nil, !separatesCallers, startsAnotherReport(line),
+                    !(isBUG && offset <= 2 && TitleBuilder.isARMBugTrap(line))
+                {
+                    titleLineCount = kept.count
+                }
+                if line.containsASCII("Disabling lock debugging due to kernel taint") { continue }
                 if !skipping, kept.count > 22,
-                    line.contains("Kernel panic - not syncing")
-                        || line.contains("WARNING: possible circular locking dependency detected")
+                    line.containsASCII("Kernel panic - not syncing")
+                        || line.containsASCII("WARNING: possible circular locking dependency detected")
                 {
                     skipping = true
                 }
@@ -60,13 +66,22 @@ struct TitleBuilder: Sendable {
     }
 
     private func startsAnotherReport(_ line: String) -> Bool {
-        if OopsTable.infoMessagesWithStack.contains(where: { line.contains($0) }) { return true }
+        guard table.mayHoldHeader(line) else { return false }
+        if OopsTable.infoMessagesWithStack.contains(where: { line.containsASCII($0) }) { return true }
         guard kind(of: line) != nil else { return false }
-        return !OopsTable.reportStartIgnores.contains { line.contains($0) }
+        return !ReportStartRule.linesInsideReports.contains { line.containsASCII($0) }
+    }
+
+    /// arm32's `BUG()` is a store to address 0 (`arch/arm/kernel/traps.c`): its NULL fault
+    /// right after `kernel BUG at` is the same report, not a second one.
+    static func isARMBugTrap(_ line: String) -> Bool {
+        line.hasPrefix("Unable to handle kernel NULL pointer dereference at virtual address 00000000")
     }
 
     static func isUnreliableFrame(_ line: String) -> Bool {
-        guard !line.contains("<EOI>") else { return false }
+        // x86 marks an unreliable frame with "? ", PowerPC with "(unreliable)".
+        guard line.utf8.contains(0x3f) || line.utf8.contains(0x28) else { return false }
+        guard !line.containsASCII("<EOI>") else { return false }
         let frames = FrameGrammar.frames(in: Array(line.utf8)).frames
         return !frames.isEmpty && frames.allSatisfy { !$0.isReliable }
     }
@@ -259,17 +274,19 @@ struct TitleBuilder: Sendable {
         }
         guard !format.noStackTrace else { return nil }
         let keywords = ["Call Trace", "Call trace", "backtrace", "Backtrace"]
-        guard lines.contains(where: { line in keywords.contains { line.contains($0) } }) else {
+        guard lines.contains(where: { line in keywords.contains { line.containsASCII($0) } }) else {
             return "the report has no stack trace"
         }
         for keyword in table.stackStarts {
             guard let index = lines.firstIndex(where: { (try? keyword.firstMatch(in: $0)) != nil }) else { continue }
             let after = lines[(index + 1)...]
-            if after.count < 3 { return "a call trace is cut off" }
+            // syzkaller wants three more lines in its split of the text, the last being the empty
+            // string after the final newline: two lines after the keyword.
+            if after.count < 2 { return "a call trace is cut off" }
             var found = false
             for line in after.prefix(15) {
                 if table.stackStarts.contains(where: { (try? $0.firstMatch(in: line)) != nil }) { break }
-                if line.contains("(stack is not available)") || TitleBuilder.isFrameLine(line) {
+                if line.containsASCII("(stack is not available)") || TitleBuilder.isFrameLine(line) {
                     found = true
                     break
                 }
@@ -279,7 +296,10 @@ struct TitleBuilder: Sendable {
         return nil
     }
 
+    /// Whether `line` holds a reliable frame with an offset: `func+0x1c/0x28`, or the caller of
+    /// arm32's `[<c00405a4>] (__bug) from [<c0123456>] (cache_alloc_refill+0x1c/0x28)`.
     static func isFrameLine(_ line: String) -> Bool {
-        FrameGrammar.frames(in: Array(line.utf8)).frames.contains { $0.isReliable && $0.offset != nil }
+        let parsed = FrameGrammar.frames(in: Array(line.utf8))
+        return (parsed.frames + (parsed.caller.map { [$0] } ?? [])).contains { $0.isReliable && $0.offset != nil }
     }
 }

@@ -10,8 +10,9 @@ struct ReportStream {
     var caller: CallerID?
     /// The report being assembled.
     var open: OpenReport?
-    /// A `cut here` or `====` line that may announce the next report.
-    var preamble: EvidenceLine?
+    /// The lines that may announce the next report (`cut here`, a WARN's message, a page or
+    /// slab dump).
+    var leadIn = ReportLeadIn()
     /// The input line number of this stream's last line.
     var lastLineNumber: Int
 }

@@ -25,6 +25,12 @@ public struct Incident: Sendable, Hashable {
     public var lines: [EvidenceLine]
     /// The index in `lines` of the header line (after any `cut here` preamble).
     public var headerIndex: Int
+    /// The text a crash is named from; empty for memory reports.
+    ///
+    /// Every line of the header's printk context from the header until the next report began,
+    /// other messages included, capped by ``IncidentLimits``: what syzkaller reads a crash's
+    /// title and stack from.
+    public var contextLines: [String]
     /// Kind-specific findings, filled by analyses.
     public var details: Details
     /// The crash's name and bucket, filled by the crash-identity analysis; `nil` for memory
@@ -37,7 +43,8 @@ public struct Incident: Sendable, Hashable {
     public init(
         kind: IncidentKind, title: String, evidence: EvidenceSpan, monotonicMicroseconds: Int64?, wallClock: String?,
         host: String?, caller: String?, isTruncated: Bool, truncationReason: String?, lines: [EvidenceLine],
-        headerIndex: Int, details: Details = Details(), identity: CrashIdentity? = nil, callTrace: CallTrace? = nil
+        headerIndex: Int, contextLines: [String] = [], details: Details = Details(), identity: CrashIdentity? = nil,
+        callTrace: CallTrace? = nil
     ) {
         self.kind = kind
         self.title = title
@@ -50,6 +57,7 @@ public struct Incident: Sendable, Hashable {
         self.truncationReason = truncationReason
         self.lines = lines
         self.headerIndex = headerIndex
+        self.contextLines = contextLines
         self.details = details
         self.identity = identity
         self.callTrace = callTrace

@@ -15,6 +15,9 @@ public struct IncidentLimits: Sendable, Hashable {
     /// A pause longer than this ends a memory report (microseconds): dumping the task table of
     /// a large machine over a slow console takes tens of seconds.
     public var maximumMemoryReportPauseMicroseconds: Int64
+    /// A crash report's context (the text its title is read from) holds at most this many
+    /// lines, and ends when its printk context has been silent for this many input lines.
+    public var maximumContextLines: Int
 
     /// The pause that ends a report of `family`.
     public func maximumPause(for family: IncidentFamily) -> Int64 {
@@ -24,7 +27,7 @@ public struct IncidentLimits: Sendable, Hashable {
     public init(
         maximumLines: Int = 4000, maximumBytes: Int = 512 * 1024, maximumOpenReports: Int = 16,
         foreignLineTolerance: Int = 4, maximumPauseMicroseconds: Int64 = 10_000_000,
-        maximumMemoryReportPauseMicroseconds: Int64 = 60_000_000
+        maximumMemoryReportPauseMicroseconds: Int64 = 60_000_000, maximumContextLines: Int = 1000
     ) {
         self.maximumLines = maximumLines
         self.maximumBytes = maximumBytes
@@ -32,6 +35,7 @@ public struct IncidentLimits: Sendable, Hashable {
         self.foreignLineTolerance = foreignLineTolerance
         self.maximumPauseMicroseconds = maximumPauseMicroseconds
         self.maximumMemoryReportPauseMicroseconds = maximumMemoryReportPauseMicroseconds
+        self.maximumContextLines = maximumContextLines
     }
 
     public static let standard = IncidentLimits()

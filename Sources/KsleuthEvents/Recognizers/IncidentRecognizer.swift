@@ -25,6 +25,10 @@ public final class IncidentRecognizer {
     @exclusivity(unchecked) private var streams: [ReportStream] = []
     @exclusivity(unchecked) private var ordering = IncidentOrdering()
     @exclusivity(unchecked) private var lastLineNumber = 0
+    /// The contexts of crash reports still being collected, oldest first.
+    @exclusivity(unchecked) private var contexts: [ReportContext] = []
+    @exclusivity(unchecked) private var lastScope = ReportContext.Scope.bare
+    @exclusivity(unchecked) private var nextReportID = 0
 
     public init(inputName: String, rules: CompiledReportRules = .standard, limits: IncidentLimits = .standard) {
         self.inputName = inputName
@@ -35,8 +39,12 @@ public final class IncidentRecognizer {
     /// Feeds one line; `emit` receives every incident this line completes, in input order.
     public func accept(_ line: LogLine, _ emit: (Incident) -> Void) {
         lastLineNumber = line.raw.number
+        let scope =
+            line.format == .continuation ? lastScope : ReportContext.Scope(format: line.format, caller: line.caller)
+        lastScope = scope
         guard line.format.carriesKernelText else {
             noteForeignLine(onStream: index(for: nil, creating: false), line)
+            extendContexts(line, scope)
             release(emit)
             return
         }
@@ -44,17 +52,17 @@ public final class IncidentRecognizer {
         let streamIndex = index(for: line.caller, creating: true)!
         let message = line.message
         // Bare text pasted into a commit message or documentation is often indented.
-        let startText = line.format == .noTimestamp ? message.droppingLeadingSpaces(upTo: 4) : message
+        let startText =
+            line.format == .noTimestamp ? message.droppingLoginPrompt.droppingLeadingSpaces(upTo: 4) : message
         if let ruleIndex = rules.firstRule(confirming: startText, using: scratch) {
-            start(rules.rules[ruleIndex], line, streamIndex)
+            start(rules.rules[ruleIndex], line, streamIndex, scope)
         } else if streams[streamIndex].open != nil {
             continueReport(line, streamIndex)
-        } else if ReportBodyGrammar.isPreamble(message) {
-            streams[streamIndex].preamble = evidence(line)
         } else {
-            streams[streamIndex].preamble = nil
+            streams[streamIndex].leadIn.offer(message) { evidence(line) }
         }
         streams[streamIndex].lastLineNumber = line.raw.number
+        extendContexts(line, scope)
         release(emit)
     }
 
@@ -65,12 +73,14 @@ public final class IncidentRecognizer {
             let cutShort = !open.hasEnded && !open.lastLineIsTerminal && open.foreignLines == 0
             close(index, truncationReason: cutShort ? "the input ends inside the report" : nil)
         }
+        for index in contexts.indices { contexts[index].end() }
+        settleContexts()
         ordering.release(before: nil, emit)
     }
 
     // MARK: - Starting reports
 
-    private func start(_ rule: ReportStartRule, _ line: LogLine, _ streamIndex: Int) {
+    private func start(_ rule: ReportStartRule, _ line: LogLine, _ streamIndex: Int, _ scope: ReportContext.Scope) {
         switch rule.role {
         case .followUp(let family):
             if let target = openStream(of: family, preferring: streamIndex) {
@@ -92,19 +102,32 @@ public final class IncidentRecognizer {
                 return
             }
         }
-        var preamble = streams[streamIndex].preamble
-        if let candidate = preamble, candidate.number != line.raw.number - 1 { preamble = nil }
+        let leadIn = streams[streamIndex].leadIn.take()
         if streams[streamIndex].open != nil {
-            if let candidate = preamble, streams[streamIndex].open!.lines.last == candidate {
-                streams[streamIndex].open!.lines.removeLast()
-            }
+            // The open report may have taken the lines that announce this one as its own.
+            if let first = leadIn.first { streams[streamIndex].open!.removeTrailingLines(from: first.number) }
             close(streamIndex, truncationReason: nil)
         }
+        let header = evidence(line)
+        for index in contexts.indices where contexts[index].isEnded(byStartOf: header.text) {
+            contexts[index].end()
+        }
+        settleContexts()
         let report = OpenReport(
-            kind: rule.kind, header: evidence(line), preamble: preamble, line: line, absorbs: rule.absorbs,
+            id: nextReportID, kind: rule.kind, header: header, leadIn: leadIn, line: line, absorbs: rule.absorbs,
             hasDieLine: rule.role == .dieLine)
+        nextReportID += 1
+        if rule.kind.family == .crash {
+            contexts.append(
+                ReportContext(
+                    reportID: report.id, scope: scope, header: header.text, lineNumber: header.number,
+                    monotonic: header.monotonicMicroseconds))
+            if contexts.count > limits.maximumOpenReports {
+                contexts[0].end()
+                settleContexts()
+            }
+        }
         streams[streamIndex].open = report
-        streams[streamIndex].preamble = nil
         enforceOpenReportLimit()
     }
 
@@ -114,7 +137,7 @@ public final class IncidentRecognizer {
         let message = line.message
         let open = streams[streamIndex].open!
         let isPreamble = ReportBodyGrammar.isPreamble(message)
-        if isPreamble { streams[streamIndex].preamble = evidence(line) }
+        streams[streamIndex].leadIn.offer(message) { evidence(line) }
         if open.hasEnded {
             // After the end marker: the panic and its tail, and the register summary that
             // x86 prints again after "---[ end trace" (5.x and later).
@@ -191,13 +214,54 @@ public final class IncidentRecognizer {
     private func close(_ streamIndex: Int, truncationReason: String?) {
         guard let open = streams[streamIndex].open else { return }
         streams[streamIndex].open = nil
-        ordering.add(open.incident(file: inputName, truncationReason: truncationReason))
+        let incident = open.incident(file: inputName, truncationReason: truncationReason)
+        if let index = contexts.firstIndex(where: { $0.reportID == open.id }) {
+            contexts[index].incident = incident
+            settleContexts()
+        } else {
+            ordering.add(incident)
+        }
     }
 
     private func release(_ emit: (Incident) -> Void) {
         guard ordering.hasWaiting else { return }
-        let oldest = streams.compactMap { $0.open?.lines[0].number }.min()
+        let openStart = streams.compactMap { $0.open?.lines[0].number }.min()
+        let waitingStart = contexts.compactMap { $0.incident?.evidence.firstLine }.min()
+        let oldest = [openStart, waitingStart].compactMap { $0 }.min()
         ordering.release(before: oldest, emit)
+    }
+
+    // MARK: - Contexts
+
+    /// Adds `line` to the contexts of its scope; ends those whose scope has been silent for
+    /// long.
+    private func extendContexts(_ line: LogLine, _ scope: ReportContext.Scope) {
+        guard !contexts.isEmpty else { return }
+        let number = line.raw.number
+        var text: String?
+        var ended = false
+        for index in contexts.indices {
+            if contexts[index].collects(scope) {
+                guard contexts[index].lastLineNumber < number else { continue }
+                if text == nil { text = String(decoding: line.message, as: UTF8.self) }
+                contexts[index].append(
+                    text!, lineNumber: number, monotonic: line.monotonicMicroseconds, limits: limits)
+            } else if contexts[index].lastLineNumber < number - limits.maximumContextLines {
+                contexts[index].end()
+            }
+            ended = ended || !contexts[index].isCollecting
+        }
+        if ended { settleContexts() }
+    }
+
+    /// Hands the incidents whose evidence and context are both complete to the ordering.
+    private func settleContexts() {
+        contexts.removeAll { context in
+            guard !context.isCollecting, var incident = context.incident else { return false }
+            incident.contextLines = context.lines
+            ordering.add(incident)
+            return true
+        }
     }
 
     // MARK: - Streams
@@ -208,7 +272,7 @@ public final class IncidentRecognizer {
         if streams.count >= 4 * limits.maximumOpenReports {
             streams.removeAll { $0.open == nil }
         }
-        streams.append(ReportStream(caller: caller, open: nil, preamble: nil, lastLineNumber: lastLineNumber))
+        streams.append(ReportStream(caller: caller, open: nil, lastLineNumber: lastLineNumber))
         return streams.count - 1
     }
 

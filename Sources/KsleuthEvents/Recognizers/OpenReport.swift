@@ -5,6 +5,8 @@ import KsleuthInput
 /// A report that has begun and not yet ended: its lines so far and what is known of its
 /// shape.
 struct OpenReport {
+    /// A number unique within the recognizer, which ties the report to its context.
+    let id: Int
     var kind: IncidentKind
     var lines: [EvidenceLine]
     var headerIndex: Int
@@ -30,12 +32,14 @@ struct OpenReport {
     var linesSinceHeader: Int { lines.count - 1 - headerIndex }
 
     init(
-        kind: IncidentKind, header: EvidenceLine, preamble: EvidenceLine?, line: LogLine, absorbs: Set<IncidentKind>,
+        id: Int, kind: IncidentKind, header: EvidenceLine, leadIn: [EvidenceLine], line: LogLine,
+        absorbs: Set<IncidentKind>,
         hasDieLine: Bool
     ) {
+        self.id = id
         self.kind = kind
-        lines = preamble.map { [$0, header] } ?? [header]
-        headerIndex = preamble == nil ? 0 : 1
+        lines = leadIn + [header]
+        headerIndex = leadIn.count
         byteCount = lines.reduce(0) { $0 + $1.length }
         wallClock = line.wallClock.map { String(decoding: $0, as: UTF8.self) }
         host = line.host.map { String(decoding: $0, as: UTF8.self) }
@@ -44,6 +48,15 @@ struct OpenReport {
         self.hasDieLine = hasDieLine
         lastMonotonic = line.monotonicMicroseconds
         lastLineNumber = line.raw.number
+    }
+
+    /// Gives back the lines after the header numbered `number` or later: they announce the
+    /// next report.
+    mutating func removeTrailingLines(from number: Int) {
+        while lines.count > headerIndex + 1, let last = lines.last, last.number >= number {
+            lines.removeLast()
+            byteCount -= last.length
+        }
     }
 
     mutating func append(_ line: EvidenceLine) {

@@ -119,6 +119,12 @@ enum ReportBodyGrammar {
     private static let dashes = Array("---".utf8)
     private static let cutHere = Array("cut here".utf8)
 
+    /// The `cut here` rule before a WARNING or BUG (the WARN's message may follow it).
+    static func isCutHere(_ message: UnsafeRawBufferPointer) -> Bool {
+        let trimmed = message.trimmingTrailingSpaces
+        return trimmed.count >= 20 && trimmed.hasPrefix(dashes) && trimmed.containsBytes(cutHere)
+    }
+
     static func isPreamble(_ message: UnsafeRawBufferPointer) -> Bool {
         let trimmed = message.trimmingTrailingSpaces
         guard trimmed.count >= 20 else { return false }
@@ -142,6 +148,19 @@ extension UnsafeRawBufferPointer {
         var start = 0
         while start < Swift.min(limit, count), self[start] == 0x20 { start += 1 }
         return UnsafeRawBufferPointer(rebasing: self[start...])
+    }
+
+    /// The bytes after a serial console's login prompt that the kernel's output continued on
+    /// (`syzkaller login: Unable to handle kernel paging request at …`); the bytes unchanged
+    /// when they hold none.
+    var droppingLoginPrompt: UnsafeRawBufferPointer {
+        let prompt = Array(" login: ".utf8)
+        var index = 1
+        while index + prompt.count <= Swift.min(count, 64), self[index] != 0x20 { index += 1 }
+        guard index + prompt.count <= count, prompt.indices.allSatisfy({ self[index + $0] == prompt[$0] }) else {
+            return self
+        }
+        return UnsafeRawBufferPointer(rebasing: self[(index + prompt.count)...])
     }
 
     func hasPrefix(_ prefix: [UInt8]) -> Bool {

@@ -44,4 +44,13 @@ public struct ReportStartRule: Sendable {
 
     /// Lines after a header within which an absorbed kind joins the report.
     public static let mergeWindow = 4
+
+    /// Crash lines that do not start another report, because the kernel prints them inside
+    /// one (syzkaller's `reportStartIgnores`): they neither end a report's context nor cut
+    /// the text its title is read from.
+    public static let linesInsideReports = [
+        "invalid opcode: 0000", "Kernel panic - not syncing", "unregister_netdevice: waiting for",
+        "PANIC: double fault",
+        "Internal error:",
+    ]
 }

@@ -70,7 +70,7 @@ extension ReportStartRule {
         ReportStartRule(
             kind: .lockdep, literals: ["WARNING: ", "INFO: ", "BUG: "],
             pattern:
-                #"^(?:\[ )?(?:WARNING|INFO|BUG): (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency|deadlock)|inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held (?:when returning to user space|at task exit)|trying to register non-static key|nested lock|\S+-safe -> \S+-unsafe lock order|Invalid wait context|MAX_LOCKDEP|looking up invalid subclass|(?:spinlock|rwlock|rwsem|mutex) \S+ (?:on CPU|suspected)|.* still has locks held)"#
+                #"^(?:\[ )?(?:WARNING|INFO|BUG): (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency|deadlock)|inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held (?:when returning to user space|at task exit)|trying to register non-static key|[Nn]ested lock|\S+-safe -> \S+-unsafe lock order|Invalid wait context|MAX_LOCKDEP|looking up invalid subclass|(?:spinlock|rwlock|rwsem|mutex) \S+ (?:on CPU|suspected)|.* still has locks held)"#
         ),
         ReportStartRule(
             kind: .workqueueLockup, literals: ["workqueue lockup"], pattern: #"^BUG: workqueue lockup - pool"#),
@@ -81,8 +81,8 @@ extension ReportStartRule {
             kind: .hardLockup, literals: ["hard LOCKUP"],
             pattern: #"(?:^|: )(?:Watchdog detected hard LOCKUP on cpu \d+|.*hard LOCKUP on cpu)"#),
         ReportStartRule(
-            kind: .hungTask, literals: ["blocked for more than", "can't die for more than"],
-            pattern: #"^(?:INFO: )?task \S.* (?:blocked|can't die) for more than \d+ seconds"#),
+            kind: .hungTask, literals: ["blocked for more than", "wait for more than", "can't die for more than"],
+            pattern: #"^(?:INFO: )?task \S.* (?:blocked(?: in I/O wait)?|can't die) for more than \d+ seconds"#),
         ReportStartRule(
             kind: .rcuStall, literals: ["detected stall", "detected expedited stall", "self-detected stall"],
             pattern: #"(?:^|: )(?:INFO: )?rcu_\w+ (?:self-)?detected (?:expedited )?stalls?\b"#),
@@ -95,7 +95,9 @@ extension ReportStartRule {
             kind: .oops, literals: ["Unable to handle kernel"], pattern: #"^Unable to handle kernel "#),
         ReportStartRule(
             kind: .generalProtectionFault, role: .dieLine, literals: ["general protection fault"],
-            pattern: #"^(?:Oops: )?general protection fault(?:: [0-9a-f]{4}|, | for non-canonical address)"#),
+            pattern:
+                #"^(?:kasan: GPF could be caused by .*?access)?(?:Oops: )?(?:segment-related )?general protection fault(?:: [0-9a-f]{4}|, | for non-canonical address)"#
+        ),
         ReportStartRule(
             kind: .oops, role: .dieLine,
             literals: [
@@ -107,9 +109,13 @@ extension ReportStartRule {
                 #"^(?:Oops(?::|\[#| \[#| -)|Internal error: |invalid op(?:code|erand): [0-9a-f]{4}|divide[ _]error: [0-9a-f]{4}|double fault: [0-9a-f]{4}|stack segment: [0-9a-f]{4})"#
         ),
         ReportStartRule(
-            kind: .oops, literals: ["stack guard page was hit", "kernel stack overflow", "SError Interrupt on CPU"],
+            kind: .oops,
+            literals: [
+                "stack guard page was hit", "kernel stack overflow", "SError Interrupt on CPU",
+                "Insufficient stack space to handle exception",
+            ],
             pattern:
-                #"^(?:BUG: (?:stack guard page was hit|.*kernel stack overflow)|kernel stack overflow|SError Interrupt on CPU\d+)"#
+                #"^(?:BUG: (?:stack guard page was hit|.*kernel stack overflow)|kernel stack overflow|SError Interrupt on CPU\d+|Insufficient stack space to handle exception!)"#
         ),
         ReportStartRule(
             kind: .oops, literals: ["PANIC: double fault", "Unhandled fault: ", "Alignment trap: ", "trusty: panic"],
@@ -117,7 +123,7 @@ extension ReportStartRule {
         ReportStartRule(
             kind: .bug, literals: ["unregister_netdevice: waiting for", "VFS: Busy inodes", "VFS: Close: file count"],
             pattern:
-                #"^(?:unregister_netdevice: waiting for \S+ to become free|VFS: Busy inodes after unmount|VFS: Close: file count is zero)"#
+                #"^(?:unregister_netdevice: waiting for \S+ to become free|VFS: Busy inodes after unmount|VFS: Close: file count is (?:zero|0))"#
         ),
         ReportStartRule(kind: .spuriousInterrupt, literals: ["nobody cared"], pattern: #"^irq \d+: nobody cared"#),
         ReportStartRule(kind: .machineCheck, literals: ["Machine Check"], pattern: #"Machine Check(?: Exception)?: "#),
@@ -128,8 +134,27 @@ extension ReportStartRule {
             absorbs: [.listCorruption, .oops]),
         ReportStartRule(
             kind: .warning, literals: ["WARNING: "],
-            pattern: #"^WARNING: (?:CPU: \d+ PID: \d+ at |at \S+|\S+:\d+ at |\S+ at \S+:\d+)"#,
+            pattern: #"^WARNING: (?:CPU: \d+ PID: -?\d+ at |at \S+|\S+:\d+ at |\S+ at \S+:\d+)"#,
             absorbs: [.listCorruption]),
+        // arch/x86/kernel/unwind_frame.c: the frame-pointer unwinder found a corrupt stack.
+        ReportStartRule(
+            kind: .warning, literals: ["WARNING: kernel stack "],
+            pattern: #"^WARNING: kernel stack (?:regs|frame pointer) at .+? in \S+ has bad"#),
+        // mm/kmemleak.c: a leaked object (syzkaller prints "BUG: memory leak" before it, with the
+        // fuzzer's log stamp in front).
+        ReportStartRule(
+            kind: .bug, literals: ["BUG: memory leak", "unreferenced object 0x"],
+            pattern:
+                #"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?BUG: memory leak$|^unreferenced object 0x[0-9a-f]+ \(size \d+\):"#,
+            absorbs: [.bug]),
+        // A SLUB debug line whose report header was lost; inside a report it is part of it.
+        ReportStartRule(
+            kind: .slabCorruption, role: .followUp(.crash), literals: ["INFO: Freed in ", "INFO: Allocated in "],
+            pattern: #"^INFO: (?:Freed|Allocated) in \S+ age="#),
+        // syzkaller's executor reports its own failures on the console.
+        ReportStartRule(
+            kind: .bug, literals: ["SYZFAIL: ", "SYZFATAL: "],
+            pattern: #"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?SYZ(?:FAIL|FATAL): \S"#),
         ReportStartRule(
             kind: .panic, role: .followUp(.crash), literals: ["Kernel panic - not syncing"],
             pattern: #"^Kernel panic - not syncing"#),
