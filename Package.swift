@@ -59,7 +59,10 @@ let package = Package(
 
         // MARK: - events → findings
 
-        .target(name: "KsleuthAnalysis", dependencies: ["KsleuthEvents", "KsleuthInput", "KsleuthPatterns"]),
+        .target(
+            name: "KsleuthAnalysis",
+            dependencies: ["KsleuthEvents", "KsleuthInput", "KsleuthPatterns", "KsleuthSymbols"]
+        ),
 
         // MARK: - findings → signature matches
 
@@ -101,7 +104,9 @@ let package = Package(
             name: "KsleuthAnalysisTests", dependencies: ["KsleuthAnalysis", "KsleuthEvents", "KsleuthTestSupport"]),
         .testTarget(
             name: "KsleuthReportsTests",
-            dependencies: ["KsleuthReports", "KsleuthAnalysis", "KsleuthInput", "KsleuthTestSupport"]),
+            dependencies: [
+                "KsleuthReports", "KsleuthAnalysis", "KsleuthInput", "KsleuthSignatures", "KsleuthTestSupport",
+            ]),
         .testTarget(
             name: "KsleuthSignaturesTests",
             dependencies: ["KsleuthSignatures", "KsleuthAnalysis", "KsleuthEvents", "KsleuthTestSupport"],

@@ -27,22 +27,10 @@ public struct SymbolizeCommand: ParsableCommand {
         case json
     }
 
-    @Option(help: "The kernel image with symbols (and DWARF for file:line); any ELF file with --addresses.")
-    public var vmlinux: String?
-
-    @Option(name: .customLong("system-map"), help: "System.map or /proc/kallsyms text, for symbols.")
-    public var systemMap: String?
-
-    @Option(help: "A directory searched for <module>.ko[.xz|.zst|.gz].")
-    public var modules: String?
+    @OptionGroup public var symbols: SymbolOptions
 
     @Option(help: "Where a relocatable --vmlinux (.o, .ko) is placed (hex), for --addresses.")
     public var base: String?
-
-    @Option(
-        name: .customLong("strip-prefix"),
-        help: "A path prefix removed from file names (default: the directory of --vmlinux).")
-    public var stripPrefix: String?
 
     @Option(parsing: .upToNextOption, help: "Addresses to resolve in --vmlinux (hex); - reads them from stdin.")
     public var addresses: [String] = []
@@ -57,11 +45,11 @@ public struct SymbolizeCommand: ParsableCommand {
 
     public func validate() throws {
         if !addresses.isEmpty {
-            guard vmlinux != nil else { throw ValidationError("--addresses needs --vmlinux.") }
+            guard symbols.vmlinux != nil else { throw ValidationError("--addresses needs --vmlinux.") }
             guard log == nil else { throw ValidationError("give either --addresses or a log, not both.") }
         } else {
             guard log != nil else { throw ValidationError("give a log (or -), or --addresses.") }
-            guard vmlinux != nil || systemMap != nil || modules != nil else {
+            guard !symbols.isEmpty else {
                 throw ValidationError("give --vmlinux, --system-map or --modules.")
             }
         }
@@ -88,7 +76,7 @@ public struct SymbolizeCommand: ParsableCommand {
     }
 
     private func runAddresses(output: StandardOutput, errors: StandardOutput) throws {
-        guard let vmlinux else { return }
+        guard let vmlinux = symbols.vmlinux else { return }
         let symbolizer: Symbolizer
         do {
             symbolizer = try Symbolizer(path: vmlinux, base: base.flatMap(Self.parseAddress) ?? 0)
@@ -132,22 +120,11 @@ public struct SymbolizeCommand: ParsableCommand {
 
     private func runLog(output: StandardOutput, errors: StandardOutput) throws {
         guard let log else { return }
-        var kernel: Symbolizer?
-        var map: SystemMap?
-        var directory: ModuleDirectory?
+        let sources: (kernel: Symbolizer?, systemMap: SystemMap?, modules: ModuleDirectory?)
         do {
-            if let vmlinux { kernel = try Symbolizer(path: vmlinux) }
-            if let systemMap { map = try SystemMapParser.parse(contentsOf: systemMap) }
+            sources = try symbols.open()
         } catch {
             throw fail(String(describing: error), errors: errors)
-        }
-        if let modules {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: modules, isDirectory: &isDirectory), isDirectory.boolValue
-            else {
-                throw fail("\(modules): not a directory", errors: errors)
-            }
-            directory = ModuleDirectory(root: modules)
         }
         let lines: [String]
         do {
@@ -155,8 +132,9 @@ public struct SymbolizeCommand: ParsableCommand {
         } catch {
             throw fail(String(describing: error), errors: errors)
         }
-        let prefix = stripPrefix ?? vmlinux.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
-        let symbolizer = LogSymbolizer(kernel: kernel, systemMap: map, modules: directory, stripPrefix: prefix)
+        let symbolizer = LogSymbolizer(
+            kernel: sources.kernel, systemMap: sources.systemMap, modules: sources.modules,
+            stripPrefix: symbols.effectiveStripPrefix)
         let frames = symbolizer.resolve(lines)
         switch format {
         case .json:

@@ -117,8 +117,25 @@ enum IncidentJSON {
         json.optionalString(frame.file)
         json.key("line")
         if let line = frame.line { json.integer(line) } else { json.null() }
+        json.key("column")
+        if let column = frame.column { json.integer(column) } else { json.null() }
         json.key("inlined")
         json.bool(frame.isInlined)
+        json.key("inlined_frames")
+        json.beginArray()
+        for inner in frame.inlinedFrames {
+            json.beginObject()
+            json.key("function")
+            json.string(inner.function)
+            json.key("file")
+            json.optionalString(inner.file)
+            json.key("line")
+            if let line = inner.line { json.integer(line) } else { json.null() }
+            json.key("column")
+            if let column = inner.column { json.integer(column) } else { json.null() }
+            json.endObject()
+        }
+        json.endArray()
         json.endObject()
     }
 

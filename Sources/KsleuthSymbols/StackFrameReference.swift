@@ -68,7 +68,7 @@ public struct StackFrameReference: Sendable, Hashable {
     }
 
     /// Whether `line` reports the faulting position rather than a return address.
-    static func isFaultingLine(_ line: String) -> Bool {
+    public static func isFaultingLine(_ line: String) -> Bool {
         line.contains("RIP: ") || line.contains("EIP: ") || line.contains("pc : ") || line.contains("PC is at ")
             || line.contains("NIP [") || line.contains("NIP: ") || line.contains("epc   : ")
             || line.contains("WARNING: ")

@@ -69,11 +69,18 @@ public struct SymbolTable: Sendable {
 
     /// The symbol a `name+0xoffset/0xsize` frame means: among the symbols of that name (there
     /// can be several static functions), the one whose size matches, else the first code symbol
-    /// large enough for the offset, else the first (faddr2line's rule).
+    /// the frame fits (the offset within it, and the printed size, kallsyms' distance to the
+    /// next symbol, not shorter than it), else the first code symbol large enough for the
+    /// offset, else the first (faddr2line's rule).
     public func resolve(name: String, offset: UInt64, size: UInt64?) -> Symbol? {
         let candidates = symbols(named: name)
         if let size, let exact = candidates.first(where: { $0.size == size && $0.isText }) { return exact }
         if let size, let exact = candidates.first(where: { $0.size == size }) { return exact }
+        if let size, candidates.count > 1,
+            let fits = candidates.first(where: { $0.isText && offset <= $0.size && $0.size <= size })
+        {
+            return fits
+        }
         if let fits = candidates.first(where: { $0.isText && ($0.size == 0 || offset <= $0.size) }) { return fits }
         return candidates.first
     }

@@ -38,7 +38,7 @@ public final class CrashIdentityAnalyzer: IncidentAnalyzer {
 
     public func analyze(_ incident: inout Incident) {
         let lines = incident.lines.map(\.text)
-        let trace = CallTrace.parse(lines)
+        let trace = incident.callTrace ?? CallTrace.parse(lines)
         if !trace.isEmpty { incident.callTrace = trace }
         // The title is read from the whole context when the recognizer kept one (it begins at
         // the header: a preamble line before it is added back).
@@ -76,7 +76,7 @@ public final class CrashIdentityAnalyzer: IncidentAnalyzer {
         return CrashIdentity(
             title: title, alternativeTitles: alternatives, type: type, isCorrupted: outcome.corruptionReason != nil,
             corruptionReason: outcome.corruptionReason, frame: frame,
-            guiltyFile: guilty.file(in: lines[start...], title: title),
+            guiltyFile: guilty.file(in: lines[start...], title: title, trace: trace),
             bucket: CrashBucket.id(of: title), isWarning: CrashTypeTable.warningTypes.contains(type))
     }
 

@@ -1,14 +1,20 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
+import KsleuthEvents
 import KsleuthPatterns
 
 /// The source file to blame, read from the `path/file.c:123` references of a symbolized
-/// report.
+/// report, or from the frames ksleuth symbolized itself.
 ///
 /// The first reference that is not in a file called from everywhere (headers, `lib/`, the
 /// sanitizers, allocators, locking, scheduling, printk, traps, …) wins; a later one in a
 /// deeper directory under the chosen one's refines it. When every reference is ignored,
 /// the first one is used, so that the report still goes to someone.
+///
+/// A line that prints no reference of its own contributes the files of the reliable frames
+/// read from it that the symbolization stage resolved: the inlined functions innermost
+/// first, then the frame's own file, the order in which syzkaller's symbolized report prints
+/// them (` mix include/x.h:3 [inline]` before ` work+0x1d/0x60 fs/y.c:12`).
 struct GuiltyFile: Sendable {
     /// Files never to blame.
     static let ignoredSources = [
@@ -47,31 +53,55 @@ struct GuiltyFile: Sendable {
     ///
     /// For RCU stalls (`title`), the search starts at the timer interrupt's entry, because
     /// the frames above it are the stall detector's own.
-    func file(in lines: ArraySlice<String>, title: String) -> String? {
+    ///
+    /// - Parameter trace: the incident's call trace, whose symbolized frames (by
+    ///   `lineIndex`, an index of `lines`) count as references of the lines they were read from.
+    func file(in lines: ArraySlice<String>, title: String, trace: CallTrace? = nil) -> String? {
+        let symbolized = GuiltyFile.symbolizedFiles(of: trace)
         if title.hasPrefix("INFO: rcu detected stall"),
             let entry = lines.firstIndex(where: { line in GuiltyFile.interruptEntries.contains { line.contains($0) } }),
-            let file = file(in: lines[entry...])
+            let file = file(in: lines[entry...], symbolized: symbolized)
         {
             return file
         }
-        return file(in: lines)
+        return file(in: lines, symbolized: symbolized)
+    }
+
+    /// The files of the reliable symbolized frames of `trace`, by the index of the line each
+    /// was read from: inlined functions innermost first, then the frame's own.
+    static func symbolizedFiles(of trace: CallTrace?) -> [Int: [String]] {
+        guard let trace else { return [:] }
+        var files: [Int: [String]] = [:]
+        for frame in [trace.faultingFrame].compactMap(\.self) + trace.frames
+        where frame.isReliable && !frame.isInlined {
+            let chain = frame.inlinedFrames.compactMap(\.file) + (frame.file.map { [$0] } ?? [])
+            guard !chain.isEmpty else { continue }
+            files[frame.lineIndex, default: []] += chain.map(GuiltyFile.clean)
+        }
+        return files
     }
 
     /// Where an RCU stall's interesting frames begin.
     static let interruptEntries = [" apic_timer_interrupt+0x", "el1h_64_irq", "Exception stack"]
 
-    private func file(in lines: ArraySlice<String>) -> String? {
+    private func file(in lines: ArraySlice<String>, symbolized: [Int: [String]]) -> String? {
         var files: [String] = []
         var everyFile: [String] = []
-        for line in lines {
+        for (index, line) in zip(lines.indices, lines) {
             let skipped = ignoredLinePatterns.contains { (try? $0.firstMatch(in: line)) != nil }
             var rest = Substring(line)
+            var printed = 0
             while let (match, captures) = try? reference.firstMatch(in: String(rest)), let path = captures[1] {
                 if !skipped { files.append(GuiltyFile.clean(path)) }
                 everyFile.append(GuiltyFile.clean(path))
+                printed += 1
                 let end = rest.utf8.index(rest.startIndex, offsetBy: match.range.upperBound)
                 rest = rest[end...]
                 if everyFile.count > 4096 { break }
+            }
+            if printed == 0, let resolved = symbolized[index] {
+                if !skipped { files += resolved }
+                everyFile += resolved
             }
         }
         guard let firstIndex = files.firstIndex(where: { !isIgnored($0) }) else {

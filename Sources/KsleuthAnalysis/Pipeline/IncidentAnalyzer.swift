@@ -24,4 +24,13 @@ public enum StandardAnalyzers {
         SlabForensicsAnalyzer(),
         AllocationFailureAnalyzer(),
     ]
+
+    /// The built-in analyzers with `symbolization` (one input's frame-symbolization stage)
+    /// placed just before the crash-identity stage, which takes the guilty file from it.
+    public static func all(symbolizing symbolization: (any IncidentAnalyzer)?) -> [any IncidentAnalyzer] {
+        guard let symbolization else { return all }
+        var stages = all
+        stages.insert(symbolization, at: stages.firstIndex { $0 is CrashIdentityAnalyzer } ?? 0)
+        return stages
+    }
 }

@@ -34,6 +34,12 @@ public struct StackFrame: Sendable, Hashable {
     public var file: String?
     /// The source line of a symbolized frame.
     public var line: Int?
+    /// The source column, when a symbolizer read it from DWARF; `nil` when unknown.
+    public var column: Int?
+    /// The functions inlined into this one at the frame's address, innermost first, each
+    /// with the position in it (`file`, `line`, `column`), as syzkaller prints them before the
+    /// frame (` mix helpers.h:3 [inline]`); filled when the analysis symbolizes the trace.
+    public var inlinedFrames: [StackFrame]
     /// Whether the symbolizer marked the frame `[inline]` (an inlined callee, no offset).
     public var isInlined: Bool
     /// The index, in the incident's evidence lines, of the line the frame was read from.
@@ -42,7 +48,7 @@ public struct StackFrame: Sendable, Hashable {
     public init(
         address: UInt64? = nil, function: String, offset: UInt64? = nil, size: UInt64? = nil, module: String? = nil,
         isReliable: Bool = true, section: Section = .task, file: String? = nil, line: Int? = nil,
-        isInlined: Bool = false, lineIndex: Int = 0
+        isInlined: Bool = false, lineIndex: Int = 0, column: Int? = nil, inlinedFrames: [StackFrame] = []
     ) {
         self.address = address
         self.function = function
@@ -55,6 +61,8 @@ public struct StackFrame: Sendable, Hashable {
         self.line = line
         self.isInlined = isInlined
         self.lineIndex = lineIndex
+        self.column = column
+        self.inlinedFrames = inlinedFrames
     }
 
     /// The function's name without compiler suffixes: the identifier before the first `.`.
