@@ -20,6 +20,9 @@ struct DetailTextLayout {
     /// How deep objects are unfolded; deeper ones are written on one line.
     var maximumDepth = 1
 
+    /// Detail keys a kind's own section already shows (``OOMTextSection``), left out here.
+    var hiddenKeys: Set<String> = []
+
     /// Detail keys that are shown first, in their own form.
     static let leadingKeys: Set<String> = ["verdict", "signatures"]
 
@@ -28,7 +31,7 @@ struct DetailTextLayout {
         var result: [String] = []
         let margin = String(repeating: " ", count: indent)
         let hanging = margin + String(repeating: " ", count: 16)
-        if case .object(let verdict)? = details["verdict"] {
+        if !hiddenKeys.contains("verdict"), case .object(let verdict)? = details["verdict"] {
             let cause = verdict["cause"].map(plain) ?? ""
             result.append(margin + style.cyan(pad("verdict", 14)) + "  " + style.bold(cause))
             if case .string(let summary)? = verdict["summary"] {
@@ -49,7 +52,9 @@ struct DetailTextLayout {
                 }
             }
         }
-        let others = details.filter { !Self.leadingKeys.contains($0.key) && !isEmpty($0.value) }
+        let others = details.filter {
+            !Self.leadingKeys.contains($0.key) && !hiddenKeys.contains($0.key) && !isEmpty($0.value)
+        }
         result += tree(others.map { ($0.key, $0.value) }, indent: indent, depth: 0, style: style)
         return result
     }

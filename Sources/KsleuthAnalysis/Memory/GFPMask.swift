@@ -83,7 +83,7 @@ public struct GFPMask: Sendable, Equatable {
         }
         let wanted = Set(printedNames)
         if let byRelease, Set(GFPMask(mask, layout: byRelease).names) == wanted { return byRelease }
-        let printing = GFPLayout.all.filter { !["2.6.32", "3.10", "3.10.el7", "4.4"].contains($0.name) }
+        let printing = GFPLayout.all.filter { !["2.6.28", "2.6.32", "3.10", "3.10.el7", "4.4"].contains($0.name) }
         if let match = printing.reversed().first(where: { Set(GFPMask(mask, layout: $0).names) == wanted }) {
             return match
         }

@@ -12,11 +12,13 @@ enum KernelFields {
 
     /// The fields of `text`, in order.
     ///
-    /// A token that is not a field is skipped; a name whose
+    /// A token that is not a field is skipped; `#012` separates like a space; a name whose
     /// colon is followed by a space takes the next token as its value.
     static func fields(in text: Substring, separator: Character = ":") -> [Field] {
         var result: [Field] = []
-        let tokens = text.split(separator: " ", omittingEmptySubsequences: true)
+        // rsyslog writes the newlines of a multi-line printk as "#012" when nothing undid them.
+        let source = text.contains("#012") ? Substring(text.replacing("#012", with: " ")) : text
+        let tokens = source.split(separator: " ", omittingEmptySubsequences: true)
         var index = 0
         while index < tokens.count {
             let token = tokens[index]

@@ -46,6 +46,8 @@ public enum MemInfoParser {
         "active_anon", "inactive_anon", "isolated_anon", "active_file", "inactive_file", "isolated_file",
         "unevictable", "dirty", "writeback", "unstable", "free", "slab_reclaimable", "slab_unreclaimable", "mapped",
         "shmem", "pagetables", "bounce", "free_pcp", "free_cma", "sec_pagetables", "kernel_misc_reclaimable",
+        // 2.6.28-2.6.31 print "Active_anon:211266 active_file:90 inactive_anon:211254" first.
+        "Active_anon",
     ]
 
     /// Reads `text` (one line, prefix and leading spaces removed) into `info`; returns whether

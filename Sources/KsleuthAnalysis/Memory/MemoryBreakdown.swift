@@ -17,6 +17,8 @@ public struct MemoryBreakdown: Sendable, Equatable {
     public var unevictableKB: Int64?
     public var slabReclaimableKB: Int64?
     public var slabUnreclaimableKB: Int64?
+    /// Both slab kinds together, when the era printed one `slab:` counter (before 2.6.32).
+    public var slabTotalKB: Int64?
     public var pageTablesKB: Int64?
     public var kernelStackKB: Int64?
     public var hugePagesKB: Int64?
@@ -32,7 +34,7 @@ public struct MemoryBreakdown: Sendable, Equatable {
 
     /// Kernel: slab, page tables, kernel stacks and the unaccounted rest.
     public var kernelKB: Int64? {
-        let parts = [slabReclaimableKB, slabUnreclaimableKB, pageTablesKB, kernelStackKB, unaccountedKB]
+        let parts = [slabReclaimableKB, slabUnreclaimableKB, slabTotalKB, pageTablesKB, kernelStackKB, unaccountedKB]
         guard parts.contains(where: { $0 != nil }) else { return nil }
         return parts.reduce(0) { $0 + ($1 ?? 0) }
     }
@@ -47,13 +49,14 @@ public struct MemoryBreakdown: Sendable, Equatable {
         swapCacheKB = info.swapCachePages.map { $0 * pageKB }
         freeKB = kb("free")
         shmemKB = kb("shmem")
-        if let active = kb("active_anon"), let inactive = kb("inactive_anon") {
+        if let active = kb("active_anon") ?? kb("Active_anon"), let inactive = kb("inactive_anon") {
             anonKB = max(0, active + inactive - (shmemKB ?? 0))
         }
         if let active = kb("active_file"), let inactive = kb("inactive_file") { pageCacheKB = active + inactive }
         unevictableKB = kb("unevictable")
         slabReclaimableKB = kb("slab_reclaimable")
         slabUnreclaimableKB = kb("slab_unreclaimable")
+        if slabReclaimableKB == nil, slabUnreclaimableKB == nil { slabTotalKB = kb("slab") }
         if let tables = kb("pagetables") { pageTablesKB = tables + (kb("sec_pagetables") ?? 0) }
         let zoneStacks = zones.compactMap { $0.fields["kernel_stack"] }
         let nodeStacks = info.nodeCounters.values.compactMap { $0["kernel_stack"] }
@@ -66,8 +69,8 @@ public struct MemoryBreakdown: Sendable, Equatable {
         if let ramKB, let freeKB, anonKB != nil {
             let counted = [
                 anonKB, shmemKB, pageCacheKB, unevictableKB, kb("isolated_anon"), kb("isolated_file"),
-                slabReclaimableKB,
-                slabUnreclaimableKB, pageTablesKB, kernelStackKB, hugePagesKB, kb("free_pcp"), reservedKB,
+                slabReclaimableKB, slabUnreclaimableKB, slabTotalKB, pageTablesKB, kernelStackKB, hugePagesKB,
+                kb("free_pcp"), reservedKB,
             ].reduce(freeKB) { $0 + ($1 ?? 0) }
             unaccountedKB = max(0, ramKB - counted)
         }

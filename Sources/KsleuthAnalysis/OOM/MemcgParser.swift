@@ -29,6 +29,9 @@ public struct MemcgInfo: Sendable, Equatable {
     public var statsAreBytes = false
     /// `Tasks in <path> are going to be killed due to memory.oom.group set`.
     public var oomGroupPath: String?
+    /// Whether a v1 inline stats line lost values: the kernel prints each as `name:<N>KB`, so
+    /// one without its unit (`rss:44` at a wrapped line's end) was cut and is not used.
+    public var statsCut = false
 
     /// Whether any memcg line was seen.
     public var present: Bool { !counters.isEmpty || taskPath != nil || limitPath != nil || statsPath != nil }
@@ -57,7 +60,7 @@ public struct MemcgParser {
             return true
         }
         inStats = false
-        for name in ["memory", "memory+swap", "swap", "kmem"] where text.hasPrefix(name + ": usage ") {
+        for name in Self.counterNames where text.hasPrefix(name) && text.dropFirst(name.count).hasPrefix(": usage ") {
             let fields = text.dropFirst(name.count + 2).split(separator: ",").map { $0.trimmingSpaces() }
             var usage: Int64?
             var limit: Int64?
@@ -104,6 +107,10 @@ public struct MemcgParser {
             } else if let inline = body.firstRange(of: ": "), !info.statsAreBytes {
                 if blocks == 1 { info.statsPath = String(body[..<inline.lowerBound]) }
                 for field in KernelFields.fields(in: body[inline.upperBound...]) {
+                    guard field.isKilobytes else {
+                        info.statsCut = true
+                        continue
+                    }
                     info.stats[String(field.name), default: 0] += field.value
                 }
             }
@@ -112,6 +119,9 @@ public struct MemcgParser {
         }
         return false
     }
+
+    /// The page counters mem_cgroup_print_oom_meminfo prints, by the name it prints.
+    static let counterNames = ["memory", "memory+swap", "swap", "kmem"]
 
     /// A memory.stat line: `anon 1357508608`.
     static func statLine(_ text: Substring) -> (String, Int64)? {

@@ -163,7 +163,8 @@ public struct OOMAnalyzer: IncidentAnalyzer {
             "free_kb": int(memory.freeKB), "anon_kb": int(memory.anonKB), "page_cache_kb": int(memory.pageCacheKB),
             "shmem_kb": int(memory.shmemKB), "unevictable_kb": int(memory.unevictableKB),
             "slab_reclaimable_kb": int(memory.slabReclaimableKB),
-            "slab_unreclaimable_kb": int(memory.slabUnreclaimableKB), "page_tables_kb": int(memory.pageTablesKB),
+            "slab_unreclaimable_kb": int(memory.slabUnreclaimableKB), "slab_kb": int(memory.slabTotalKB),
+            "page_tables_kb": int(memory.pageTablesKB),
             "kernel_stack_kb": int(memory.kernelStackKB), "hugepages_kb": int(memory.hugePagesKB),
             "unaccounted_kb": int(memory.unaccountedKB), "user_kb": int(memory.userKB),
             "kernel_kb": int(memory.kernelKB),
@@ -173,9 +174,10 @@ public struct OOMAnalyzer: IncidentAnalyzer {
     private static func tasks(_ report: OOMReport, _ findings: OOMFindings) -> Details {
         let table = report.tasks
         return object([
-            "present": .bool(table.present), "count": .integer(Int64(table.rows.count)),
+            "present": .bool(table.present), "count": .integer(Int64(table.printedRowCount)),
             "rss_sum_kb": table.rows.isEmpty ? nil : .integer(findings.rssSumKB),
             "share_of_kb": int(findings.shareBaseKB), "unreadable_rows": .integer(Int64(table.unreadableRows)),
+            "damaged_rows": table.damagedRowPids.isEmpty ? nil : .integer(Int64(table.damagedRowPids.count)),
             "columns": table.columns.map { .list($0.map { .string($0) }) },
             "top": .list(
                 findings.consumers.map {

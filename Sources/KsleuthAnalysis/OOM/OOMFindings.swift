@@ -60,7 +60,13 @@ public struct OOMFindings: Sendable {
             scope = "cpuset"
         } else if constraint == "CONSTRAINT_MEMORY_POLICY" || messages.contains(where: { $0.contains("MPOL_BIND") }) {
             scope = "mempolicy"
-        } else if report.trigger != nil || report.memInfo.sawHeader || report.kill != nil || summary != nil {
+        } else if summary != nil || report.memInfo.sawHeader || report.allocatorInCallTrace
+            || report.trigger?.order == -1 || report.sysrq
+            || messages.contains(where: { $0.hasPrefix("Out of memory") })
+        {
+            // A memcg OOM prints the cgroup's counters instead of Mem-Info (3.x on), its kill and
+            // select lines say "Memory cgroup out of memory", and its stack charges a memcg; a
+            // header alone tells nothing.
             scope = "global"
         } else {
             scope = "unknown"
@@ -74,8 +80,15 @@ public struct OOMFindings: Sendable {
         }
         memory = MemoryBreakdown(info: report.memInfo, zones: report.zones, pageKB: report.pageKB)
 
-        victimPid = report.kill?.pid ?? report.exitingVictim?.pid ?? report.selection?.pid
-        victimComm = report.kill?.comm ?? report.exitingVictim?.comm ?? report.selection?.comm
+        let victimPid = report.kill?.pid ?? report.exitingVictim?.pid ?? report.selection?.pid
+        self.victimPid = victimPid
+        // The kill line may name a child of the selected task: a name is only taken from a line
+        // about the same pid.
+        victimComm =
+            [
+                report.kill.flatMap { $0.comm == nil ? nil : ($0.pid, $0.comm ?? "") }, report.exitingVictim,
+                report.selection.map { ($0.pid, $0.comm) },
+            ].compactMap { $0 }.first { $0.0 == victimPid }?.1
         let pageKB = report.pageKB
         var byName: [String: Consumer] = [:]
         var sum: Int64 = 0
@@ -129,6 +142,12 @@ public struct OOMFindings: Sendable {
         if report.tasks.unreadableRows > 0 {
             missing.append("task table rows (\(report.tasks.unreadableRows) unreadable)")
         }
+        let damaged = report.tasks.damagedRowPids.count
+        if damaged > 0 { missing.append("task table values (\(damaged) row\(damaged == 1 ? "" : "s") garbled)") }
+        if report.suppressedMessages > 0 {
+            missing.append("\(report.suppressedMessages) messages suppressed by printk rate limiting")
+        }
+        if report.memcg.statsCut { missing.append("memcg stats values (line cut)") }
         if report.kill == nil && report.exitingVictim == nil && !report.noKillableProcesses {
             missing.append("kill line (Killed process)")
         } else if report.killLineCut {

@@ -1,6 +1,7 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
 import KsleuthEvents
+import KsleuthPatterns
 
 /// Everything one OOM report states, read from its evidence lines in a single pass.
 public struct OOMReport: Sendable {
@@ -72,6 +73,13 @@ public struct OOMReport: Sendable {
     public var sysrq = false
     public var compactionDisabled = false
     public var memcgInCallTrace = false
+    /// Whether a reliable call-trace frame is the page allocator's (`__alloc_pages_slowpath`,
+    /// `__alloc_pages_nodemask`, 2.6's `__alloc_pages_internal`): a global, cpuset or
+    /// mempolicy OOM rather than a memcg charge.
+    public var allocatorInCallTrace = false
+    /// Messages printk's rate limiting dropped inside the report (`__ratelimit: 57 callbacks
+    /// suppressed`, `printk: 12 messages suppressed.`, `** 5 printk messages dropped **`).
+    public var suppressedMessages: Int64 = 0
     /// Lines that looked like part of the report but could not be read.
     public var unreadableLines = 0
 
@@ -115,7 +123,7 @@ public struct OOMReport: Sendable {
     }
 
     private mutating func readKillerLine(_ text: Substring) {
-        if trigger == nil, text.contains(" invoked oom-killer: "),
+        if trigger == nil, text.containsASCII(" invoked oom-killer: "),
             let c = OOMLineParser.match(OOMLineParser.header, text)
         {
             let maskText = c[2] ?? ""
@@ -124,29 +132,34 @@ public struct OOMReport: Sendable {
                 comm: c[1] ?? "", gfpMask: UInt64(maskText.dropFirst(2), radix: 16), gfpMaskText: maskText,
                 printedNames: names, nodemask: c[4], order: c[5].flatMap { Int64($0) },
                 oomAdj: c[6].flatMap { Int64($0) }, oomScoreAdj: c[7].flatMap { Int64($0) })
-        } else if text.hasPrefix("CPU: "), triggerPid == nil, let c = OOMLineParser.match(OOMLineParser.cpuLine, text) {
+        } else if text.hasASCIIPrefix("CPU: "), triggerPid == nil,
+            let c = OOMLineParser.match(OOMLineParser.cpuLine, text)
+        {
             triggerCPU = c[1].flatMap { Int64($0) }
             triggerPid = c[2].flatMap { Int64($0) }
             kernelRelease = c[4]
-        } else if text.hasPrefix("Pid: "), triggerPid == nil, let c = OOMLineParser.match(OOMLineParser.pidLine, text) {
+        } else if text.hasASCIIPrefix("Pid: "), triggerPid == nil,
+            let c = OOMLineParser.match(OOMLineParser.pidLine, text)
+        {
             triggerPid = c[1].flatMap { Int64($0) }
             kernelRelease = c[3]
-        } else if cpuset == nil, text.contains(" cpuset="), let c = OOMLineParser.match(OOMLineParser.cpuset, text) {
+        } else if cpuset == nil, text.containsASCII(" cpuset="), let c = OOMLineParser.match(OOMLineParser.cpuset, text)
+        {
             cpuset = c[2]
             memsAllowed = c[3]
         } else if let fields = OOMLineParser.summary(text) {
             summary = fields
             cpuset = fields["cpuset"] ?? cpuset
             memsAllowed = fields["mems_allowed"] ?? memsAllowed
-        } else if text.contains("ill process "), selection == nil,
+        } else if text.containsASCII("ill process "), selection == nil,
             let c = OOMLineParser.match(OOMLineParser.select, text)
         {
             selection = Selection(
                 message: c[1] ?? "", pid: c[2].flatMap { Int64($0) } ?? 0, comm: c[3] ?? "",
                 score: c[4].flatMap { Int64($0) } ?? 0)
-        } else if text.contains("Killed process "), kill == nil {
+        } else if text.containsASCII("Killed process "), kill == nil {
             readKill(text)
-        } else if text.hasPrefix("oom_reaper: "), reaper == nil {
+        } else if text.hasASCIIPrefix("oom_reaper: "), reaper == nil {
             if let c = OOMLineParser.match(OOMLineParser.reaped, text) {
                 reaper = Reaper(
                     pid: c[1].flatMap { Int64($0) } ?? 0, comm: c[2] ?? "", reaped: true,
@@ -155,20 +168,40 @@ public struct OOMReport: Sendable {
             } else if let c = OOMLineParser.match(OOMLineParser.unableToReap, text) {
                 reaper = Reaper(pid: c[1].flatMap { Int64($0) } ?? 0, comm: c[2] ?? "", reaped: false)
             }
-        } else if text.contains("is already exiting"), let c = OOMLineParser.match(OOMLineParser.exiting, text) {
+        } else if text.containsASCII("is already exiting"), let c = OOMLineParser.match(OOMLineParser.exiting, text) {
             exitingVictim = (c[1].flatMap { Int64($0) } ?? 0, c[2] ?? "")
-        } else if text.hasPrefix("Out of memory and no killable processes") {
+        } else if text.hasASCIIPrefix("Out of memory and no killable processes") {
             noKillableProcesses = true
-        } else if text.hasPrefix("Kernel panic - not syncing: ") {
+        } else if text.hasASCIIPrefix("Kernel panic - not syncing: ") {
             panic = String(text.dropFirst("Kernel panic - not syncing: ".count))
-            if text.contains("no killable processes") { noKillableProcesses = true }
-        } else if text.contains("Manual OOM execution") || text.contains("Manual OOM") {
+            if text.containsASCII("no killable processes") { noKillableProcesses = true }
+        } else if text.containsASCII("Manual OOM") {
             sysrq = true
-        } else if text.hasPrefix("COMPACTION is disabled") {
+        } else if text.containsASCII(" suppressed") || text.containsASCII(" dropped"),
+            let count = Self.suppressedCount(text)
+        {
+            suppressedMessages += count
+        } else if text.hasASCIIPrefix("COMPACTION is disabled") {
             compactionDisabled = true
-        } else if text.contains("mem_cgroup_out_of_memory") {
+        } else if text.containsASCII("mem_cgroup_out_of_memory") || text.containsASCII("mem_cgroup_oom_synchronize") {
             memcgInCallTrace = true
+        } else if text.containsASCII("__alloc_pages"), !text.hasASCIIPrefix("? "), !text.containsASCII("] ? ") {
+            allocatorInCallTrace = true
         }
+    }
+
+    /// The count of a rate-limiting line: `<function>: N callbacks suppressed` (lib/ratelimit.c),
+    /// 2.6's `printk: N messages suppressed.`, or the console's `** N printk messages dropped **`.
+    public static func suppressedCount(_ text: Substring) -> Int64? {
+        let words = text.split(separator: " ")
+        if words.count == 4, words[0].hasSuffix(":"), words[2] == "callbacks", words[3] == "suppressed" {
+            return Int64(words[1])
+        }
+        if words.count == 4, words[0] == "printk:", words[2] == "messages", words[3].hasPrefix("suppressed") {
+            return Int64(words[1])
+        }
+        if words.count == 6, words[0] == "**", words[2] == "printk", words[4] == "dropped" { return Int64(words[1]) }
+        return nil
     }
 
     private mutating func readKill(_ text: Substring) {
@@ -181,6 +214,8 @@ public struct OOMReport: Sendable {
             return
         }
         func int(_ index: Int) -> Int64? { c[index].flatMap { Int64($0) } }
+        // "…total-vm:1200000kB, anon-rss:959" with the rest on a wrapped line: the values are lost.
+        if c[6] == nil, text.containsASCII("total-vm:") { killLineCut = true }
         kill = Kill(
             message: c[1], pid: pid, comm: c[4], uid: int(3) ?? int(5) ?? int(10), totalVMKB: int(6),
             anonRSSKB: int(7), fileRSSKB: int(8), shmemRSSKB: int(9), pgtablesKB: int(11), oomScoreAdj: int(12))

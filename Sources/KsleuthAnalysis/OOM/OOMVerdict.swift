@@ -92,7 +92,7 @@ public struct OOMVerdict: Sendable, Equatable {
         } else if let top {
             cause = "user-space-growth"
             summary = "User-space memory use: " + (topText ?? top.comm)
-        } else if memory.anonKB != nil {
+        } else if let anon = memory.anonKB, share(anon) > 0.5 {
             cause = "user-space-growth"
             summary = "Anonymous user memory filled RAM (\(memory.anonKB ?? 0) kB anon of \(ram) kB)"
         } else {

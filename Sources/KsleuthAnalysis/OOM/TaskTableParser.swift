@@ -21,8 +21,13 @@ public struct TaskTable: Sendable, Equatable {
     public var columns: [String]?
     /// The rows, in printed order.
     public var rows: [Row] = []
-    /// Rows that could not be read (too few values, cut lines).
+    /// Rows that could not be read: no closing bracket, or a line cut inside its values.
     public var unreadableRows = 0
+    /// Pids of rows that end in a name but lost values on the way (a line garbled by syslog);
+    /// they count as rows of the table but their values are not summed.
+    public var damagedRowPids: [Int64] = []
+    /// The number of rows the kernel printed that were seen: read rows and damaged rows.
+    public var printedRowCount: Int { rows.count + damagedRowPids.count }
     /// Whether a `Tasks state` line or a table header was seen.
     public var present: Bool { columns != nil || !rows.isEmpty }
 }
@@ -68,6 +73,11 @@ public struct TaskTableParser {
             rest = rest.dropFirst(token.count).drop { $0 == " " }
         }
         let columns = table.columns ?? Self.guessColumns(count: values.count)
+        if let expected, values.count < expected, !values.isEmpty, rest.contains(where: { !$0.isNumber && $0 != " " }) {
+            // "[23093]    48 23093    53756      863   8       0     p-fpm": the name is there, a value is not.
+            table.damagedRowPids.append(pid)
+            return
+        }
         guard values.count == columns.count, values.count >= 4, !rest.isEmpty else {
             table.unreadableRows += 1
             return

@@ -78,17 +78,19 @@ public struct GFPLayout: Sendable {
 
     /// Every layout, oldest first.
     public static let all: [GFPLayout] = [
-        .linux2632, .linux310, .rhel7, .linux404, .linux405, .linux414, .linux419, .linux504, .linux515, .linux601,
+        .linux2628, .linux2632, .linux310, .rhel7, .linux404, .linux405, .linux414, .linux419, .linux504, .linux515,
+        .linux601,
         .linux606, .linux610,
     ]
 
     /// The layout of kernel `release` (`3.10.0-514.el7.x86_64`, `5.15.158-2-pve`), if it can
     /// be told from the version.
     public static func forRelease(_ release: String) -> GFPLayout? {
-        let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-        guard numbers.count == 2 else { return nil }
+        let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { Int($0) }
+        guard numbers.count >= 2 else { return nil }
         let version = numbers[0] * 100 + numbers[1]
         switch version {
+        case 206 where numbers.count == 3 && (23...30).contains(numbers[2]): return .linux2628
         case ..<300: return .linux2632
         case ..<404: return release.contains(".el7") ? .rhel7 : .linux310
         case 404: return .linux404

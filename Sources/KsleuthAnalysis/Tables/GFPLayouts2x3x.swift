@@ -1,6 +1,23 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
 extension GFPLayout {
+    /// 2.6.23 to 2.6.30 (read from 2.6.28), with `__GFP_MOVABLE` at 0x100000.
+    ///
+    /// Grouping pages by mobility (2.6.23) put the flag there; 2.6.31 moved it to 0x8 beside the
+    /// zone modifiers. A 2.6.28 page-cache fault prints `gfp_mask=0x1201d2`:
+    /// `GFP_HIGHUSER_MOVABLE|__GFP_COLD`.
+    public static let linux2628 = GFPLayout(
+        name: "2.6.28", releases: "2.6.23 - 2.6.30",
+        flags: [
+            (0x1, "__GFP_DMA"), (0x2, "__GFP_HIGHMEM"), (0x4, "__GFP_DMA32"),
+            (0x10, "__GFP_WAIT"), (0x20, "__GFP_HIGH"), (0x40, "__GFP_IO"), (0x80, "__GFP_FS"),
+            (0x100, "__GFP_COLD"), (0x200, "__GFP_NOWARN"), (0x400, "__GFP_REPEAT"), (0x800, "__GFP_NOFAIL"),
+            (0x1000, "__GFP_NORETRY"), (0x4000, "__GFP_COMP"), (0x8000, "__GFP_ZERO"),
+            (0x10000, "__GFP_NOMEMALLOC"), (0x20000, "__GFP_HARDWALL"), (0x40000, "__GFP_THISNODE"),
+            (0x80000, "__GFP_RECLAIMABLE"), (0x100000, "__GFP_MOVABLE"),
+        ],
+        composites: legacyComposites(transhuge: nil))
+
     /// The 2.6 family (read from 2.6.32.69): `__GFP_WAIT` is the one reclaim bit.
     public static let linux2632 = GFPLayout(
         name: "2.6.32", releases: "2.6.x",

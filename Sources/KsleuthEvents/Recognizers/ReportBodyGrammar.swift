@@ -74,7 +74,7 @@ enum ReportBodyGrammar {
         ]
         let memory = [
             // warn_alloc, dump_header, show_mem / show_free_areas, dump_tasks, memcg info
-            #"Mem-Info:"#, #"active_anon:"#, #"inactive_\w+:"#, #"isolated_\w+:"#, #"unevictable:"#, #"dirty:"#,
+            #"Mem-Info:"#, #"[Aa]ctive_anon:"#, #"inactive_\w+:"#, #"isolated_\w+:"#, #"unevictable:"#, #"dirty:"#,
             #"writeback:"#, #"slab_\w+:"#, #"mapped:"#, #"shmem:"#, #"pagetables:"#, #"sec_pagetables:"#,
             #"bounce:"#, #"kernel_misc_reclaimable:"#, #"free:\d"#, #"free_pcp:"#, #"free_cma:"#, #"Node \d+"#,
             #"lowmem_reserve\[\]:"#, #"\d+ total pagecache pages"#, #"\d+ pages"#, #"Free swap"#, #"Total swap"#,
@@ -90,6 +90,9 @@ enum ReportBodyGrammar {
             #"(?:active|inactive)_(?:anon|file) \d+"#, #"nr_\w+"#, #"Memory cgroup stats"#, #"\S+ invoked oom-killer"#,
             #"Out of memory and no"#, #"Kill process"#, #"Sacrifice"#, #"(?:oom_score_adj|gfp_mask|order)="#,
             #"Free pages count"#, #"Show Memory"#, #"quicklists:"#, #"SysRq"#, #"sysrq"#,
+            // rate limiting that dropped lines of the report
+            #"\S+: \d+ callbacks suppressed"#, #"printk: \d+ messages suppressed"#,
+            #"\*\* \d+ printk messages dropped"#,
         ]
         return "^(?:" + (crash + memory).joined(separator: "|") + ")"
     }()
