@@ -361,15 +361,25 @@ def check_manifest(manifest, reported, log_path, by_name):
                  key=lambda t: t[0])
     dec = sorted((span_of_manifest(r) + (r,) for r in manifest if r.get('kind') == 'decoy'),
                  key=lambda t: t[0])
-    rep = []
+    # Notices (kind "notice": one-line kernel messages such as "TCP: out of memory -- consider
+    # tuning tcp_mem", which the generator also uses as decoys) are no crash or memory report:
+    # they are counted apart and never compared with the manifest's incidents or decoys.
+    rep, notices = [], []
     for r in reported:
         ev = r.get('evidence') or {}
         try:
-            rep.append((int(ev['first_line']), int(ev['last_line']), r))
+            span = (int(ev['first_line']), int(ev['last_line']), r)
         except (KeyError, TypeError, ValueError):
             raise HarnessError('a reported incident has no evidence first_line/last_line: %s'
                                % json.dumps(r)[:300])
+        (notices if r.get('kind') == 'notice' else rep).append(span)
     rep.sort(key=lambda t: t[0])
+    notices_on_decoys = 0
+    dec_sorted_lines = sorted(t[0] for t in dec)
+    for first, last, _ in notices:
+        lo = bisect.bisect_left(dec_sorted_lines, first)
+        hi = bisect.bisect_right(dec_sorted_lines, last)
+        notices_on_decoys += hi - lo
     rep_firsts = [t[0] for t in rep]
     inc_firsts = [t[0] for t in inc]
     dec_lines = [t[0] for t in dec]
@@ -473,6 +483,8 @@ def check_manifest(manifest, reported, log_path, by_name):
         'manifest_incidents': len(inc),
         'manifest_decoys': len(dec),
         'reported_incidents': len(rep),
+        'reported_notices': len(notices),
+        'decoy_lines_in_notices': notices_on_decoys,
         'missed': len(missed),
         'outside_spans': len(outside),
         'decoy_overlaps': len(decoy_hits),
@@ -673,7 +685,7 @@ def run(args, gen, phrases):
         r['mb_per_s'] = mbps(nbytes, r['seconds'])
     rss_kib, rss_method = ksleuth_peak_rss(ks_argv, ks_out)
     reported = load_jsonl(ks_out)
-    ks['output'] = '%d incidents' % len(reported)
+    ks['output'] = '%d incidents and notices' % len(reported)
     rss_mib = rss_kib / 1024.0
 
     print_table(results, nbytes, ks)
@@ -695,7 +707,9 @@ def run(args, gen, phrases):
     check = check_manifest(manifest, reported, log_path, by_name)
     log()
     log('manifest check: %d spliced incidents, %d decoys; ksleuth reported %d incidents'
-        % (check['manifest_incidents'], check['manifest_decoys'], check['reported_incidents']))
+        ' and, apart, %d notices (covering %d decoy lines; notices are not compared)'
+        % (check['manifest_incidents'], check['manifest_decoys'], check['reported_incidents'],
+           check['reported_notices'], check['decoy_lines_in_notices']))
     print_items('missed incidents (no reported incident overlaps the spliced span)', 'missed',
                 check['missed_first10'], check['missed'])
     print_items('reported incidents not inside a spliced span', 'outside',

@@ -7,7 +7,8 @@ import KsleuthInput
 /// The report for people, `--format text`.
 ///
 /// A header per input, then each incident in input
-/// order with its kind, time, evidence span, details and an excerpt of its lines.
+/// order with its kind, time, evidence span, details and an excerpt of its lines; notices
+/// (one-line kernel messages) come after the crashes and memory reports.
 ///
 /// Incidents are written as they come (nothing is held back), and the input's summary —
 /// counts, prefix format, diagnostics — closes its section:
@@ -27,6 +28,11 @@ public final class TextRenderer: IncidentSink {
     private let style: TerminalStyle
     private let excerptLines: Int
     private var number = 0
+    /// Notices, shown after the input's crashes and memory reports (at most
+    /// `maximumHeldNotices`; the rest are counted).
+    private var heldNotices: [String] = []
+    private var unshownNotices = 0
+    private static let maximumHeldNotices = 1000
 
     /// - Parameter excerptLines: evidence lines shown per incident (the header and the lines
     ///   after it; the last line is always shown).
@@ -45,8 +51,11 @@ public final class TextRenderer: IncidentSink {
         number += 1
         var text = ""
         let label =
-            incident.kind.family == .memory
-            ? style.yellow(pad(incident.kind.rawValue, 24)) : style.red(pad(incident.kind.rawValue, 24))
+            switch incident.kind.family {
+            case .memory: style.yellow(pad(incident.kind.rawValue, 24))
+            case .notice: style.cyan(pad(incident.kind.rawValue, 24))
+            case .crash: style.red(pad(incident.kind.rawValue, 24))
+            }
         let time =
             incident.monotonicMicroseconds.map { "[" + formatStamp($0) + "]" } ?? incident.wallClock.map {
                 "[\(TerminalSanitizer.sanitize($0))]"
@@ -66,14 +75,29 @@ public final class TextRenderer: IncidentSink {
                 + style.dim("bucket " + identity.bucket) + corrupted + "\n"
         }
         if let reason = incident.truncationReason { text += "     " + style.dim("(\(reason))") + "\n" }
-        for line in DetailTextLayout().lines(for: incident.details, indent: 5, style: style) {
+        var layout = DetailTextLayout()
+        if incident.kind == .oom {
+            for line in OOMTextSection().lines(for: incident.details, indent: 5, style: style) { text += line + "\n" }
+            layout.hiddenKeys = OOMTextSection.coveredKeys
+        }
+        for line in layout.lines(for: incident.details, indent: 5, style: style) {
             text += line + "\n"
         }
         text += excerpt(incident)
+        if incident.kind.family == .notice {
+            if heldNotices.count < Self.maximumHeldNotices { heldNotices.append(text) } else { unshownNotices += 1 }
+            return
+        }
         output.write("\n" + text)
     }
 
     public func finish(_ summary: InputSummary) {
+        for text in heldNotices { output.write("\n" + text) }
+        if unshownNotices > 0 {
+            output.write("\n     " + style.dim("… \(unshownNotices) more notices not shown") + "\n")
+        }
+        heldNotices = []
+        unshownNotices = 0
         let lines = summary.statistics.linesRead
         let format = summary.statistics.dominantFormat.map { ", \($0.name)" } ?? ""
         let compression = summary.statistics.compression == .none ? "" : ", \(summary.statistics.compression.rawValue)"
@@ -99,10 +123,11 @@ public final class TextRenderer: IncidentSink {
         let width = String(lines.last?.number ?? 0).count
         var shown = Array(lines.prefix(excerptLines))
         var text = ""
-        for line in shown {
+        for (index, line) in shown.enumerated() {
             text +=
                 "     " + style.dim(pad(String(line.number), width, right: true) + " │") + " "
-                + TerminalSanitizer.sanitize(line.text) + "\n"
+                + TerminalSanitizer.sanitize(line.text) + sourcePositions(incident, lineIndex: index, text: line.text)
+                + "\n"
         }
         if lines.count > excerptLines {
             let hidden = lines.count - excerptLines - 1
@@ -117,10 +142,26 @@ public final class TextRenderer: IncidentSink {
             for line in shown {
                 text +=
                     "     " + style.dim(pad(String(line.number), width, right: true) + " │") + " "
-                    + TerminalSanitizer.sanitize(line.text) + "\n"
+                    + TerminalSanitizer.sanitize(line.text)
+                    + sourcePositions(incident, lineIndex: lines.count - 1, text: line.text) + "\n"
             }
         }
         return text
+    }
+
+    /// ` fs/x.c:12 (inlined helper include/y.h:30)` for each frame of the evidence line at
+    /// `lineIndex` that ksleuth symbolized (the log's own `file:line` is not repeated).
+    private func sourcePositions(_ incident: Incident, lineIndex: Int, text: String) -> String {
+        guard let trace = incident.callTrace else { return "" }
+        var positions = ""
+        for frame in [trace.faultingFrame].compactMap(\.self) + trace.frames where frame.lineIndex == lineIndex {
+            guard let file = frame.file, let line = frame.line, !text.contains("\(file):\(line)") else { continue }
+            var position = " \(file):\(line)"
+            let inlined = frame.inlinedFrames.reversed().map { "\($0.function) \($0.file ?? "??"):\($0.line ?? 0)" }
+            if !inlined.isEmpty { position += " (inlined " + inlined.joined(separator: ", ") + ")" }
+            positions += style.cyan(TerminalSanitizer.sanitize(position))
+        }
+        return positions
     }
 
     private func formatStamp(_ microseconds: Int64) -> String {

@@ -15,6 +15,8 @@ public enum FieldCatalog {
             "order", "oom_score_adj", "victim_pid", "victim_comm", "victim_total_vm_kb", "victim_anon_rss_kb",
             "victim_file_rss_kb", "victim_shmem_rss_kb", "task_comm", "task_pid", "blocked_seconds", "stuck_cpu",
             "stuck_seconds", "panic_reason", "source_file", "source_line", "function",
+            // Notices: repeats folded into one (Sources/KsleuthEvents/Assembly/NoticeFolding.swift).
+            "occurrences",
             // OOM forensics: scalars.
             "scope", "manual", "kernel_version", "constraint",
         ]

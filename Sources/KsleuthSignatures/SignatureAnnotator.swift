@@ -33,7 +33,10 @@ public struct SignatureAnnotator: IncidentAnalyzer {
         entry["confidence"] = .number((match.confidence * 100).rounded() / 100)
         entry["explanation"] = .string(match.signature.explanation)
         entry["remediation"] = .string(match.signature.remediation)
+        entry["area"] = .string(match.signature.area)
+        if !match.signature.tags.isEmpty { entry["tags"] = .list(match.signature.tags.map { .string($0) }) }
         entry["references"] = .list(match.signature.references.map { .string($0.summary) })
+        entry["reference_urls"] = .list(match.signature.references.map { .string($0.url) })
         entry["evidence"] = .list(
             match.evidence.map { evidence in
                 var item = Details()

@@ -23,4 +23,18 @@ public enum SignatureReference: Sendable, Hashable {
         case .link(let url, let title): title.map { "\($0) <\(url)>" } ?? url
         }
     }
+
+    /// Where the reference can be read: the page itself, the commit on kernel.org, the CVE
+    /// record, the documentation file in Linus's tree.
+    ///
+    /// SARIF's `helpUri` is the first reference's.
+    public var url: String {
+        switch self {
+        case .commit(let id, _): "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=\(id)"
+        case .cve(let id): "https://www.cve.org/CVERecord?id=\(id)"
+        case .lwn(let url, _), .link(let url, _): url
+        case .documentation(let path):
+            "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/\(path)"
+        }
+    }
 }

@@ -5,6 +5,7 @@ import KsleuthAnalysis
 import KsleuthEvents
 import KsleuthInput
 import KsleuthReports
+import KsleuthSignatures
 import KsleuthTestSupport
 import Testing
 
@@ -45,13 +46,16 @@ struct TriageSchemaValidationTests {
         return paths + [hostile.path, "/nonexistent/kern.log"]
     }
 
-    static func render(_ make: (any ReportOutput) -> any TriageRenderer) throws -> String {
+    static func render(
+        configuration: AnalysisConfiguration = AnalysisConfiguration(), extraLogs: [String] = [],
+        _ make: (any ReportOutput) -> any TriageRenderer
+    ) throws -> String {
         let output = MemoryOutput()
         let collector = TriageCollector(
             policy: TriagePolicy(warningsFail: false, knownEntries: ["Oops: 0000 [#1] SMP"]), maximumListed: 100,
             excerptLines: 12, renderer: make(output))
-        let analyzer = LogAnalyzer()
-        for path in try logs() { analyzer.analyze(path: path, into: collector) }
+        let analyzer = LogAnalyzer(configuration: configuration)
+        for path in try logs() + extraLogs { analyzer.analyze(path: path, into: collector) }
         collector.close()
         return output.text
     }
@@ -73,6 +77,32 @@ struct TriageSchemaValidationTests {
         let run = try #require(
             (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
         #expect((run.first?["results"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test(
+        "SARIF with signature rules, their results and notices validates against the 2.1.0 schema",
+        .enabled(if: canValidateSARIF))
+    func sarifWithSignaturesValidates() throws {
+        let configuration = AnalysisConfiguration(additionalAnalyzers: [
+            SignatureAnnotator(database: try TriageSignatureTests.database())
+        ])
+        let text = try Self.render(configuration: configuration, extraLogs: TriageSignatureTests.noticeLogs.map(\.path))
+        {
+            TriageSARIFRenderer(output: $0, toolVersion: "0.1.0")
+        }
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            document = json.load(sys.stdin)
+            errors = list(jsonschema.Draft4Validator(schema).iter_errors(document))
+            for error in errors[:5]: print(error.message[:300], list(error.absolute_path))
+            rules = document["runs"][0]["tool"]["driver"]["rules"]
+            if not any(rule["id"].startswith("ksleuth.signature.") for rule in rules): sys.exit(2)
+            if not any(result["level"] == "note" for result in document["runs"][0]["results"]): sys.exit(3)
+            sys.exit(1 if errors else 0)
+            """
+        let result = SchemaValidator.run(["python3", "-c", script, try #require(Self.sarifSchema).path], input: text)
+        #expect(result.status == 0, "\(result.output)")
     }
 
     @Test(

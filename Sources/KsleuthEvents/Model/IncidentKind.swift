@@ -7,6 +7,7 @@ public enum IncidentKind: String, Sendable, CaseIterable, Codable {
     case oom = "oom-kill"
     case pageAllocationFailure = "page-alloc-failure"
     case memoryDump = "memory-dump"
+    case memorySnapshot = "memory-snapshot"
     case oops = "oops"
     case generalProtectionFault = "general-protection-fault"
     case bug = "bug"
@@ -29,20 +30,27 @@ public enum IncidentKind: String, Sendable, CaseIterable, Codable {
     case workqueueLockup = "workqueue-lockup"
     case machineCheck = "machine-check"
     case spuriousInterrupt = "spurious-interrupt"
+    /// A one-line kernel message that names a known failure mode without a report around it
+    /// (`nf_conntrack: table full, dropping packet`, `EXT4-fs error (device sda1): …`); see
+    /// `ReportStartRule.kernelNotices`.
+    case notice = "notice"
 
     /// The family decides which later lines may join an open report: a panic joins a
     /// crash, an `oom_reaper:` line joins a memory report.
     public var family: IncidentFamily {
         switch self {
-        case .oom, .pageAllocationFailure, .memoryDump: .memory
+        case .oom, .pageAllocationFailure, .memoryDump, .memorySnapshot: .memory
+        case .notice: .notice
         default: .crash
         }
     }
 }
 
 /// Reports that share a shape: crashes (oops, BUG, WARNING, sanitizers, lockups) end with a
-/// call trace and maybe a panic; memory reports carry Mem-Info and task tables.
+/// call trace and maybe a panic; memory reports carry Mem-Info and task tables; notices are
+/// single lines, kept out of both streams.
 public enum IncidentFamily: String, Sendable {
     case crash
     case memory
+    case notice
 }

@@ -25,6 +25,7 @@ public final class IncidentRecognizer {
     @exclusivity(unchecked) private var streams: [ReportStream] = []
     @exclusivity(unchecked) private var ordering = IncidentOrdering()
     @exclusivity(unchecked) private var lastLineNumber = 0
+    @exclusivity(unchecked) private var notices = NoticeFolding()
     /// The contexts of crash reports still being collected, oldest first.
     @exclusivity(unchecked) private var contexts: [ReportContext] = []
     @exclusivity(unchecked) private var lastScope = ReportContext.Scope.bare
@@ -49,12 +50,18 @@ public final class IncidentRecognizer {
             return
         }
         closeStaleReports(at: line)
+        for notice in notices.closeExpired(at: line, file: inputName) { ordering.add(notice) }
         let streamIndex = index(for: line.caller, creating: true)!
         let message = line.message
         // Bare text pasted into a commit message or documentation is often indented.
         let startText =
             line.format == .noTimestamp ? message.droppingLoginPrompt.droppingLeadingSpaces(upTo: 4) : message
-        if let ruleIndex = rules.firstRule(confirming: startText, using: scratch) {
+        let ruleIndex = rules.firstRule(confirming: startText, using: scratch)
+        if let ruleIndex, rules.rules[ruleIndex].kind.family == .notice {
+            // A notice is a line of its own: it neither opens, joins nor ends a report.
+            let closed = notices.accept(ruleIndex: ruleIndex, line: line, evidence: evidence(line), file: inputName)
+            for notice in closed { ordering.add(notice) }
+        } else if let ruleIndex {
             start(rules.rules[ruleIndex], line, streamIndex, scope)
         } else if streams[streamIndex].open != nil {
             continueReport(line, streamIndex)
@@ -75,6 +82,7 @@ public final class IncidentRecognizer {
         }
         for index in contexts.indices { contexts[index].end() }
         settleContexts()
+        for notice in notices.closeAll(file: inputName) { ordering.add(notice) }
         ordering.release(before: nil, emit)
     }
 
@@ -227,7 +235,7 @@ public final class IncidentRecognizer {
         guard ordering.hasWaiting else { return }
         let openStart = streams.compactMap { $0.open?.lines[0].number }.min()
         let waitingStart = contexts.compactMap { $0.incident?.evidence.firstLine }.min()
-        let oldest = [openStart, waitingStart].compactMap { $0 }.min()
+        let oldest = [openStart, waitingStart, notices.oldestFirstLine].compactMap { $0 }.min()
         ordering.release(before: oldest, emit)
     }
 

@@ -10,7 +10,10 @@ extension ReportStartRule {
     /// `mm/kasan/report.c`, `mm/slub.c`, …) across eras from 2.6 to 6.x. Lines a naive keyword
     /// search flags but that are no report (a user-space `segfault`, `traps: … general
     /// protection fault ip:…`, `TCP: out of memory`) fail the anchored patterns.
-    public static let all: [ReportStartRule] = [
+    public static let all: [ReportStartRule] = reports + kernelNotices
+
+    /// The rules of reports (every kind but ``IncidentKind/notice``), most specific first.
+    static let reports: [ReportStartRule] = [
         // MARK: Memory
         ReportStartRule(
             kind: .oom, literals: ["invoked oom-killer"], pattern: #"^\S.*? invoked oom-killer: "#),
@@ -121,9 +124,8 @@ extension ReportStartRule {
             kind: .oops, literals: ["PANIC: double fault", "Unhandled fault: ", "Alignment trap: ", "trusty: panic"],
             pattern: #"^(?:PANIC: double fault|Unhandled fault: |Alignment trap: |trusty: panic)"#),
         ReportStartRule(
-            kind: .bug, literals: ["unregister_netdevice: waiting for", "VFS: Busy inodes", "VFS: Close: file count"],
-            pattern:
-                #"^(?:unregister_netdevice: waiting for \S+ to become free|VFS: Busy inodes after unmount|VFS: Close: file count is (?:zero|0))"#
+            kind: .bug, literals: ["VFS: Busy inodes", "VFS: Close: file count"],
+            pattern: #"^(?:VFS: Busy inodes after unmount|VFS: Close: file count is (?:zero|0))"#
         ),
         ReportStartRule(kind: .spuriousInterrupt, literals: ["nobody cared"], pattern: #"^irq \d+: nobody cared"#),
         ReportStartRule(kind: .machineCheck, literals: ["Machine Check"], pattern: #"Machine Check(?: Exception)?: "#),

@@ -11,6 +11,9 @@ public enum TriageDisposition: String, Sendable, Hashable {
     case passedWarning = "passed-warning"
     /// A memory report (OOM kill, allocation failure, Mem-Info): never a crash.
     case notCrash = "not-a-crash"
+    /// A one-line kernel notice (`nf_conntrack: table full`, `EXT4-fs error`): never a
+    /// crash; SARIF reports it at level `note`.
+    case notice
 
     /// Whether the incident fails its input.
     public var counts: Bool { self == .failed }

@@ -35,6 +35,8 @@ public struct TriageIncident: Sendable, Hashable {
     /// The first lines from the header on, each cut to `TriageIncident.maximumExcerptLineLength`
     /// characters.
     public var excerpt: [EvidenceLine]
+    /// The known failure modes the incident matched (`details.signatures`), most severe first.
+    public var signatures: [TriageSignature]
 
     /// Excerpt lines longer than this many characters are cut (and end with `…`).
     public static let maximumExcerptLineLength = 400
@@ -68,6 +70,7 @@ public struct TriageIncident: Sendable, Hashable {
         headerLine = incident.header.number
         lineCount = incident.lines.count
         isTruncated = incident.isTruncated
+        signatures = TriageSignature.all(in: incident.details)
         excerpt = incident.lines.dropFirst(incident.headerIndex).prefix(max(0, excerptLines)).map { line in
             var cut = line
             if cut.text.count > Self.maximumExcerptLineLength {
@@ -77,8 +80,12 @@ public struct TriageIncident: Sendable, Hashable {
         }
     }
 
-    /// Whether the incident is of the crash family (every kind but the memory reports).
+    /// Whether the incident is of the crash family (every kind but the memory reports and
+    /// notices).
     public var isCrash: Bool { kind.family == .crash }
+
+    /// Whether the incident is a one-line kernel notice.
+    public var isNotice: Bool { kind.family == .notice }
 
     /// The SARIF rule of the incident: its kind, and its crash type when it has one
     /// (`kasan/KASAN-USE-AFTER-FREE-READ`).

@@ -40,6 +40,8 @@ enum TriageJSON {
         json.integer(summary.knownCount)
         json.key("passed_warnings")
         json.integer(summary.passedWarningCount)
+        json.key("notices")
+        json.integer(summary.noticeCount)
         json.key("omitted")
         json.integer(summary.omittedIncidents)
         json.key("lines_read")
@@ -86,6 +88,10 @@ enum TriageJSON {
         json.bool(incident.isTruncated)
         json.key("identity_source")
         json.string(incident.identitySource.rawValue)
+        json.key("signatures")
+        json.beginArray()
+        for signature in incident.signatures { json.string(signature.id) }
+        json.endArray()
         json.endObject()
     }
 

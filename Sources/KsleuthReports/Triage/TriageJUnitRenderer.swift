@@ -7,8 +7,9 @@ import KsleuthEvents
 /// run and one `<testcase>` per input.
 ///
 /// An input with crashes that count gets one `<failure>`: its message is the first such
-/// crash's title, its type that crash's rule, and its text lists every counted crash of the
-/// input (title, kind, type, bucket, lines, an excerpt). The schema allows one failure per
+/// crash's title (with the known failure mode it matched, when a signature did), its type that
+/// crash's rule, and its text lists every counted crash of the input (title, kind, type,
+/// bucket, lines, matched signatures, an excerpt). Notices never fail a test case. The schema allows one failure per
 /// test case, so several crashes share it. An unusable input gets an `<error>` instead.
 /// Known crashes and passed warnings do not fail a test case; they are listed in the suite's
 /// `<system-out>`.
@@ -53,7 +54,10 @@ public final class TriageJUnitRenderer: TriageRenderer {
         } else if summary.failed {
             failures += 1
             let first = summary.listedFailures.first
-            let message = first?.title ?? "\(summary.failedCount) crashes"
+            var message = first?.title ?? "\(summary.failedCount) crashes"
+            if let signature = first?.signatures.first {
+                message += " (known failure \(signature.id): \(signature.title))"
+            }
             text += ">\n    <failure message=\"\(XMLText.attribute(message))\""
             text += " type=\"\(XMLText.attribute(first?.ruleID ?? "crash"))\">"
             text += XMLText.content(failureText(summary))
@@ -99,6 +103,13 @@ public final class TriageJUnitRenderer: TriageRenderer {
             if incident.isCorrupted { facts.append("corrupted") }
             if incident.isTruncated { facts.append("truncated") }
             text += "   " + facts.joined(separator: ", ") + "\n"
+            for signature in incident.signatures {
+                text += "   known failure \(signature.id) (\(signature.severity)): \(signature.title)\n"
+                if !signature.remediation.isEmpty {
+                    let remediation = signature.remediation.split(separator: "\n").joined(separator: " ")
+                    text += "     what to do: \(remediation)\n"
+                }
+            }
             for line in incident.excerpt { text += "   \(line.number) | \(line.text)\n" }
             text += "\n"
         }

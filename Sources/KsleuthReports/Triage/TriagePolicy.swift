@@ -34,7 +34,11 @@ public struct TriagePolicy: Sendable {
     public func disposition(kind: IncidentKind, bucket: String, titles: [String], isWarning: Bool)
         -> TriageDisposition
     {
-        guard kind.family == .crash else { return .notCrash }
+        switch kind.family {
+        case .memory: return .notCrash
+        case .notice: return .notice
+        case .crash: break
+        }
         if isKnown(bucket: bucket, titles: titles) { return .known }
         if isWarning && !warningsFail { return .passedWarning }
         return .failed

@@ -145,10 +145,18 @@ enum TriageRuleCatalog {
                 "SpuriousInterrupt", "An interrupt line was disabled (nobody cared).",
                 "`irq N: nobody cared`: an interrupt fired with no handler claiming it and was disabled."
             )
-        case .oom, .pageAllocationFailure, .memoryDump:
+        case .oom, .pageAllocationFailure, .memoryDump, .memorySnapshot:
             (name, short, full) = (
                 "MemoryReport", "The kernel printed a memory report.",
                 "An out-of-memory kill, an allocation failure or a Mem-Info dump."
+            )
+        case .notice:
+            (name, short, full) = (
+                "KernelNotice", "The kernel printed a one-line notice of a known failure mode.",
+                "A single kernel message that names a failure with no report around it: a full conntrack table, TCP"
+                    + " memory pressure, a file system or block I/O error, a corrected or uncorrected memory error."
+                    + " It is reported at level note and never fails triage; the signature results beside it say"
+                    + " what it means."
             )
         }
         return Entry(

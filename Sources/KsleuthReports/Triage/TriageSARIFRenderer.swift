@@ -3,13 +3,20 @@
 import KsleuthAnalysis
 import KsleuthEvents
 
-/// `triage --format sarif`: SARIF 2.1.0, one run, one result per listed crash incident.
+/// `triage --format sarif`: SARIF 2.1.0, one run, one result per listed crash or notice, and
+/// one more per known failure mode (signature) it matched.
 ///
 /// Each result points at the log file (`artifactLocation.uri`, the path as given, as a URI
 /// reference) and the report's lines (`region.startLine`/`endLine`, with an excerpt as the
 /// snippet); its `ruleId` is the incident's kind, with its crash type when known
 /// (`kasan/KASAN-USE-AFTER-FREE-READ`); its bucket is a partial fingerprint, so GitHub code
 /// scanning tracks the same crash across runs. Known crashes carry an external suppression.
+/// Notices are results at level `note`.
+///
+/// Each signature an incident matched is a rule of its own (`ksleuth.signature.<id>`, with the
+/// signature's title, explanation and remediation as help) and a second result at the
+/// incident's location, level and fingerprint: GitHub code scanning shows a result's rule help
+/// beside the alert and ignores `taxa`, so this is how the remediation reaches the reader.
 ///
 /// Results are written as inputs are done; the rules they used are written at the end, in
 /// `tool.driver.rules`, after `results` (JSON objects are unordered).
@@ -17,7 +24,7 @@ public final class TriageSARIFRenderer: TriageRenderer {
     private let output: any ReportOutput
     private let toolVersion: String
     private var ruleIndex: [String: Int] = [:]
-    private var rules: [(id: String, kind: IncidentKind, type: String, isWarning: Bool)] = []
+    private var rules: [Rule] = []
     private var resultCount = 0
     private var notifications: [String] = []
 
@@ -33,9 +40,12 @@ public final class TriageSARIFRenderer: TriageRenderer {
     }
 
     public func render(_ summary: TriageSummary) {
-        for incident in summary.incidents where incident.isCrash {
+        for incident in summary.incidents where incident.isCrash || incident.isNotice {
             var json = JSONWriter()
             write(incident, file: summary.file, to: &json)
+            for signature in incident.signatures {
+                write(signature, of: incident, file: summary.file, to: &json)
+            }
             output.write(resultCount == 0 ? "\n" : ",\n")
             output.write(json.text)
             resultCount += 1
@@ -87,7 +97,12 @@ public final class TriageSARIFRenderer: TriageRenderer {
         json.string(toolVersion)
         json.key("rules")
         json.beginArray()
-        for rule in rules { writeRule(rule, to: &json) }
+        for rule in rules {
+            switch rule {
+            case .report(let report): writeRule(report, to: &json)
+            case .signature(let signature): writeRule(signature, to: &json)
+            }
+        }
         json.endArray()
         json.endObject()
         json.endObject()
@@ -100,19 +115,115 @@ public final class TriageSARIFRenderer: TriageRenderer {
     }
 
     private func write(_ incident: TriageIncident, file: String, to json: inout JSONWriter) {
-        let index = rule(for: incident)
+        writeResultStart(
+            ruleID: incident.ruleID, ruleIndex: rule(for: incident), message: Self.message(of: incident),
+            incident: incident, file: file, to: &json)
+        json.key("properties")
+        json.beginObject()
+        json.key("kind")
+        json.string(incident.kind.rawValue)
+        json.key("type")
+        json.string(incident.type)
+        json.key("bucket")
+        json.string(incident.bucket)
+        json.key("disposition")
+        json.string(incident.disposition.rawValue)
+        json.key("corrupted")
+        json.bool(incident.isCorrupted)
+        if let reason = incident.corruptionReason {
+            json.key("corruptionReason")
+            json.string(reason)
+        }
+        json.key("truncated")
+        json.bool(incident.isTruncated)
+        if !incident.alternativeTitles.isEmpty {
+            json.key("alternativeTitles")
+            json.beginArray()
+            for title in incident.alternativeTitles { json.string(title) }
+            json.endArray()
+        }
+        if let frame = incident.frame {
+            json.key("frame")
+            json.string(frame)
+        }
+        if let guiltyFile = incident.guiltyFile {
+            json.key("guiltyFile")
+            json.string(guiltyFile)
+        }
+        json.key("identitySource")
+        json.string(incident.identitySource.rawValue)
+        if !incident.signatures.isEmpty {
+            json.key("signatures")
+            json.beginArray()
+            for signature in incident.signatures { json.string(signature.id) }
+            json.endArray()
+        }
+        json.endObject()
+        json.endObject()
+    }
+
+    /// Opens a result object and writes what every result has: its rule, its level (the
+    /// incident's), its message, the incident's location and fingerprint.
+    private func writeResultStart(
+        ruleID: String, ruleIndex: Int, message: String, incident: TriageIncident, file: String,
+        to json: inout JSONWriter
+    ) {
         json.beginObject()
         json.key("ruleId")
-        json.string(incident.ruleID)
+        json.string(ruleID)
         json.key("ruleIndex")
-        json.integer(index)
+        json.integer(ruleIndex)
         json.key("level")
-        json.string(incident.isWarning && incident.disposition != .failed ? "warning" : "error")
+        json.string(Self.level(of: incident))
         json.key("message")
         json.beginObject()
         json.key("text")
-        json.string(incident.title.isEmpty ? incident.kind.rawValue : incident.title)
+        json.string(message)
         json.endObject()
+        writeLocationAndFingerprint(incident, file: file, to: &json)
+    }
+
+    /// The incident's title, or its kind when it has none.
+    private static func message(of incident: TriageIncident) -> String {
+        incident.title.isEmpty ? incident.kind.rawValue : incident.title
+    }
+
+    /// The result of a signature `incident` matched: the signature's rule, at the incident's
+    /// location, level and fingerprint.
+    private func write(
+        _ signature: TriageSignature, of incident: TriageIncident, file: String, to json: inout JSONWriter
+    ) {
+        writeResultStart(
+            ruleID: signature.ruleID, ruleIndex: rule(for: signature),
+            message: signature.title + ": " + Self.message(of: incident), incident: incident, file: file, to: &json)
+        json.key("properties")
+        json.beginObject()
+        json.key("signature")
+        json.string(signature.id)
+        json.key("severity")
+        json.string(signature.severity)
+        json.key("confidence")
+        json.number(signature.confidence)
+        json.key("incidentRuleId")
+        json.string(incident.ruleID)
+        json.key("kind")
+        json.string(incident.kind.rawValue)
+        json.key("bucket")
+        json.string(incident.bucket)
+        json.key("disposition")
+        json.string(incident.disposition.rawValue)
+        json.endObject()
+        json.endObject()
+    }
+
+    /// `error` for a crash; `warning` for a warning-only crash that does not count; `note`
+    /// for a notice.
+    static func level(of incident: TriageIncident) -> String {
+        if incident.isNotice { return "note" }
+        return incident.isWarning && incident.disposition != .failed ? "warning" : "error"
+    }
+
+    private func writeLocationAndFingerprint(_ incident: TriageIncident, file: String, to json: inout JSONWriter) {
         json.key("locations")
         json.beginArray()
         json.beginObject()
@@ -156,42 +267,19 @@ public final class TriageSARIFRenderer: TriageRenderer {
             json.endObject()
             json.endArray()
         }
-        json.key("properties")
-        json.beginObject()
-        json.key("kind")
-        json.string(incident.kind.rawValue)
-        json.key("type")
-        json.string(incident.type)
-        json.key("bucket")
-        json.string(incident.bucket)
-        json.key("disposition")
-        json.string(incident.disposition.rawValue)
-        json.key("corrupted")
-        json.bool(incident.isCorrupted)
-        if let reason = incident.corruptionReason {
-            json.key("corruptionReason")
-            json.string(reason)
-        }
-        json.key("truncated")
-        json.bool(incident.isTruncated)
-        if !incident.alternativeTitles.isEmpty {
-            json.key("alternativeTitles")
-            json.beginArray()
-            for title in incident.alternativeTitles { json.string(title) }
-            json.endArray()
-        }
-        if let frame = incident.frame {
-            json.key("frame")
-            json.string(frame)
-        }
-        if let guiltyFile = incident.guiltyFile {
-            json.key("guiltyFile")
-            json.string(guiltyFile)
-        }
-        json.key("identitySource")
-        json.string(incident.identitySource.rawValue)
-        json.endObject()
-        json.endObject()
+    }
+
+    /// A rule of `tool.driver.rules`: a kind of report, or a signature.
+    private enum Rule {
+        case report(ReportRule)
+        case signature(TriageSignature)
+    }
+
+    private struct ReportRule {
+        var id: String
+        var kind: IncidentKind
+        var type: String
+        var isWarning: Bool
     }
 
     /// The index in `rules` of the incident's rule, added on first use.
@@ -199,13 +287,74 @@ public final class TriageSARIFRenderer: TriageRenderer {
         if let index = ruleIndex[incident.ruleID] { return index }
         let index = rules.count
         ruleIndex[incident.ruleID] = index
-        rules.append((incident.ruleID, incident.kind, incident.type, incident.isWarning))
+        rules.append(
+            .report(
+                ReportRule(id: incident.ruleID, kind: incident.kind, type: incident.type, isWarning: incident.isWarning)
+            ))
         return index
     }
 
-    private func writeRule(
-        _ rule: (id: String, kind: IncidentKind, type: String, isWarning: Bool), to json: inout JSONWriter
-    ) {
+    /// The index in `rules` of the signature's rule, added on first use.
+    private func rule(for signature: TriageSignature) -> Int {
+        if let index = ruleIndex[signature.ruleID] { return index }
+        let index = rules.count
+        ruleIndex[signature.ruleID] = index
+        rules.append(.signature(signature))
+        return index
+    }
+
+    private func writeRule(_ signature: TriageSignature, to json: inout JSONWriter) {
+        let help = TriageSignatureHelp(signature)
+        json.beginObject()
+        json.key("id")
+        json.string(signature.ruleID)
+        json.key("name")
+        json.string(help.name)
+        json.key("shortDescription")
+        json.beginObject()
+        json.key("text")
+        json.string(signature.title)
+        json.endObject()
+        json.key("fullDescription")
+        json.beginObject()
+        json.key("text")
+        json.string(signature.explanation.isEmpty ? signature.title : signature.explanation)
+        json.endObject()
+        json.key("help")
+        json.beginObject()
+        json.key("text")
+        json.string(help.text)
+        json.key("markdown")
+        json.string(help.markdown)
+        json.endObject()
+        if let uri = signature.referenceURLs.first {
+            json.key("helpUri")
+            json.string(uri)
+        }
+        json.key("defaultConfiguration")
+        json.beginObject()
+        json.key("level")
+        json.string(help.level)
+        json.endObject()
+        json.key("properties")
+        json.beginObject()
+        json.key("tags")
+        json.beginArray()
+        for tag in help.tags { json.string(tag) }
+        json.endArray()
+        json.key("problem.severity")
+        json.string(help.problemSeverity)
+        if let score = help.securitySeverity {
+            json.key("security-severity")
+            json.string(score)
+        }
+        json.key("severity")
+        json.string(signature.severity)
+        json.endObject()
+        json.endObject()
+    }
+
+    private func writeRule(_ rule: ReportRule, to json: inout JSONWriter) {
         let entry = TriageRuleCatalog.entry(kind: rule.kind, type: rule.type)
         json.beginObject()
         json.key("id")
@@ -230,18 +379,20 @@ public final class TriageSARIFRenderer: TriageRenderer {
         json.key("defaultConfiguration")
         json.beginObject()
         json.key("level")
-        json.string(rule.isWarning ? "warning" : "error")
+        let level = rule.kind.family == .notice ? "note" : rule.isWarning ? "warning" : "error"
+        json.string(level)
         json.endObject()
         json.key("properties")
         json.beginObject()
         json.key("tags")
         json.beginArray()
-        var tags = ["linux-kernel", rule.isWarning ? "warning" : "crash"]
+        let role = rule.kind.family == .notice ? "notice" : rule.isWarning ? "warning" : "crash"
+        var tags = ["linux-kernel", role]
         if !tags.contains(rule.kind.rawValue) { tags.append(rule.kind.rawValue) }
         for tag in tags { json.string(tag) }
         json.endArray()
         json.key("problem.severity")
-        json.string(rule.isWarning ? "warning" : "error")
+        json.string(level == "note" ? "recommendation" : level)
         json.endObject()
         json.endObject()
     }

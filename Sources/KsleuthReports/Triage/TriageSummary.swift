@@ -27,6 +27,8 @@ public struct TriageSummary: Sendable {
     public private(set) var knownCount = 0
     /// Warnings let through by `--warnings pass`.
     public private(set) var passedWarningCount = 0
+    /// One-line kernel notices (never crashes).
+    public private(set) var noticeCount = 0
     /// Physical lines read.
     public var linesRead = 0
     /// What the user should know about the input.
@@ -52,6 +54,7 @@ public struct TriageSummary: Sendable {
         case .failed: failedCount += 1
         case .known: knownCount += 1
         case .passedWarning: passedWarningCount += 1
+        case .notice: noticeCount += 1
         case .notCrash: break
         }
         if incidents.count < maximumListed {

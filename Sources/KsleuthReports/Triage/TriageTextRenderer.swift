@@ -36,8 +36,12 @@ public final class TriageTextRenderer: TriageRenderer {
         } else if summary.crashCount > 0 {
             text = style.yellow(pad("pass", 7)) + style.bold(file) + "  " + headline(summary) + "\n"
         } else {
-            let memory = summary.incidentCount == 0 ? "" : " (\(count(summary.incidentCount, "memory report")))"
-            text = pad("ok", 7) + style.bold(file) + "  no crash" + memory + "\n"
+            var others: [String] = []
+            let memoryReports = summary.incidentCount - summary.noticeCount
+            if memoryReports > 0 { others.append(count(memoryReports, "memory report")) }
+            if summary.noticeCount > 0 { others.append(count(summary.noticeCount, "notice")) }
+            let noted = others.isEmpty ? "" : " (" + others.joined(separator: ", ") + ")"
+            text = pad("ok", 7) + style.bold(file) + "  no crash" + noted + "\n"
         }
         for (index, incident) in summary.incidents.enumerated() where incident.isCrash {
             text += line(incident, number: index + 1)
@@ -67,6 +71,7 @@ public final class TriageTextRenderer: TriageRenderer {
         if summary.crashCount > 1 { notes.append(count(summary.crashCount, "crash")) }
         if summary.knownCount > 0 { notes.append("\(summary.knownCount) known") }
         if summary.passedWarningCount > 0 { notes.append(count(summary.passedWarningCount, "passed warning")) }
+        if summary.noticeCount > 0 { notes.append(count(summary.noticeCount, "notice")) }
         return style.bold(title) + (notes.isEmpty ? "" : "  " + style.dim("(" + notes.joined(separator: ", ") + ")"))
     }
 
@@ -84,7 +89,10 @@ public final class TriageTextRenderer: TriageRenderer {
         switch incident.disposition {
         case .known: notes.append("known")
         case .passedWarning: notes.append("passed warning")
-        case .failed, .notCrash: break
+        case .failed, .notCrash, .notice: break
+        }
+        for signature in incident.signatures {
+            notes.append("known failure " + TerminalSanitizer.sanitize(signature.id))
         }
         if !notes.isEmpty { text += "  " + style.dim("(" + notes.joined(separator: ", ") + ")") }
         return text + "\n"
