@@ -26,6 +26,7 @@ public struct AnalyzeCommand: ParsableCommand {
     @OptionGroup public var output: OutputOptions
     @OptionGroup public var input: InputOptions
     @OptionGroup public var signatureOptions: SignatureOptions
+    @OptionGroup(title: "Symbols") public var symbolOptions: SymbolOptions
 
     public init() {}
 
@@ -39,9 +40,10 @@ public struct AnalyzeCommand: ParsableCommand {
         case .always: style = TerminalStyle(usesColor: true)
         case .never: style = TerminalStyle(usesColor: false)
         }
-        let analyzer = LogAnalyzer(
-            configuration: input.configuration(
-                additionalAnalyzers: try signatureOptions.analyzers(reportingTo: diagnosticOutput)))
+        var configuration = input.configuration(
+            additionalAnalyzers: try signatureOptions.analyzers(reportingTo: diagnosticOutput))
+        configuration.kernelSymbols = try symbolOptions.kernelSymbols(reportingTo: diagnosticOutput)
+        let analyzer = LogAnalyzer(configuration: configuration)
 
         let renderer: any IncidentSink
         var jsonRenderer: JSONRenderer?
@@ -70,7 +72,7 @@ public struct AnalyzeCommand: ParsableCommand {
             }
         } else {
             for file in files {
-                let summary = analyzer.analyze(path: file, into: renderer)
+                let summary = input.analyze(file, with: analyzer, into: renderer)
                 if summary.isUnusable {
                     unusable = true
                     if output.format != .jsonl {

@@ -60,6 +60,7 @@ public struct TriageCommand: ParsableCommand {
 
     @OptionGroup public var input: InputOptions
     @OptionGroup public var signatureOptions: SignatureOptions
+    @OptionGroup(title: "Symbols") public var symbolOptions: SymbolOptions
 
     public init() {}
 
@@ -86,9 +87,10 @@ public struct TriageCommand: ParsableCommand {
         let collector = TriageCollector(
             policy: policy, maximumListed: maxIncidents, excerptLines: excerptLines,
             renderer: renderer(for: standardOutput, knownEntries: knownEntries.count))
-        let analyzer = LogAnalyzer(
-            configuration: input.configuration(
-                additionalAnalyzers: try signatureOptions.analyzers(reportingTo: diagnosticOutput)))
+        var configuration = input.configuration(
+            additionalAnalyzers: try signatureOptions.analyzers(reportingTo: diagnosticOutput))
+        configuration.kernelSymbols = try symbolOptions.kernelSymbols(reportingTo: diagnosticOutput)
+        let analyzer = LogAnalyzer(configuration: configuration)
 
         if files.isEmpty {
             do {
@@ -104,7 +106,7 @@ public struct TriageCommand: ParsableCommand {
             }
         } else {
             for file in files {
-                report(analyzer.analyze(path: file, into: collector), to: diagnosticOutput)
+                report(input.analyze(file, with: analyzer, into: collector), to: diagnosticOutput)
             }
         }
         let totals = collector.close()

@@ -74,15 +74,18 @@ struct AnalyzeCommandTests {
         }
     }
 
-    @Test("a missing file, a directory and an unreadable file give one clear error each and status 2")
+    @Test("a missing file and a directory without memory snapshots give one clear error each and status 2")
     func unusableInputs() throws {
-        let directory = FileManager.default.temporaryDirectory
+        // A directory is read as the memory snapshot files under it; this one holds only a log.
+        let log = try KsleuthBinary.temporaryFile(Array("[    1.000000] Linux version 6.1.0\n".utf8))
+        let directory = log.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try KsleuthBinary.run(["analyze", "/nonexistent/kern.log", directory.path])
         #expect(result.status == 2)
         let errors = result.standardError.split(separator: "\n")
-        #expect(errors.count == 2)
+        try #require(errors.count == 2)
         #expect(errors[0].hasPrefix("ksleuth: error: /nonexistent/kern.log: cannot open"))
-        #expect(errors[1].contains("is a directory"))
+        #expect(errors[1].contains("no memory snapshot file"))
         #expect(!result.standardError.contains("Fatal error"))
     }
 

@@ -2,24 +2,22 @@
 
 import KsleuthEvents
 
-/// Explains a `/proc/meminfo` or `free` snapshot given as input: used vs buff/cache vs
-/// available, user vs kernel, and the memory breakdown of ``MemorySnapshot``.
+/// Reads a `/proc/meminfo` or `free` snapshot: used vs buff/cache vs available, user vs
+/// kernel, and the memory breakdown of ``MemorySnapshot``.
 ///
-/// It reads the snapshot's lines only, so it serves any incident kind the recognizer gives it;
-/// it runs on the `memory-snapshot` kind once the recognizer has one.
-public struct MemInfoSnapshotAnalyzer: IncidentAnalyzer {
-    public var kinds: Set<IncidentKind>? { IncidentKind(rawValue: "memory-snapshot").map { [$0] } ?? [] }
+/// ```
+/// MemTotal:       15666184 kB
+///               total        used        free      shared  buff/cache   available
+/// Mem:        16318236     5978112     1203412      312400     9136712     9876540
+/// ```
+///
+/// ``SnapshotAnalysis`` uses it for the meminfo or free file of a `memory-snapshot` incident.
+public struct MemInfoSnapshotAnalyzer: Sendable {
     /// The unit of `free`'s plain numbers in kB: 1 for `free` and `free -k`, 1024 for `free -m`.
     public var freeUnitKB: Int64
 
     public init(freeUnitKB: Int64 = 1) {
         self.freeUnitKB = freeUnitKB
-    }
-
-    /// Adds the snapshot's fields to `incident`.
-    public func analyze(_ incident: inout Incident) {
-        guard let snapshot = snapshot(lines: incident.lines.map { Substring($0.text) }) else { return }
-        for (key, value) in Self.details(snapshot) { incident.details[key] = value }
     }
 
     /// The snapshot in `lines`, or `nil` when they hold neither meminfo nor free output.
@@ -82,6 +80,10 @@ public struct MemInfoSnapshotAnalyzer: IncidentAnalyzer {
         snapshot.kernelStackKB = fields["KernelStack"]
         snapshot.vmallocUsedKB = fields["VmallocUsed"]
         snapshot.percpuKB = fields["Percpu"]
+        snapshot.lowTotalKB = fields["LowTotal"]
+        snapshot.lowFreeKB = fields["LowFree"]
+        snapshot.highTotalKB = fields["HighTotal"]
+        snapshot.highFreeKB = fields["HighFree"]
         if let hugetlb = fields["Hugetlb"] {
             snapshot.hugePagesKB = hugetlb
         } else if let count = fields["HugePages_Total"], let size = fields["Hugepagesize"] {
@@ -146,6 +148,8 @@ public struct MemInfoSnapshotAnalyzer: IncidentAnalyzer {
             "kernel_stack_kb": snapshot.kernelStackKB, "hugepages_kb": snapshot.hugePagesKB,
             "vmalloc_used_kb": snapshot.vmallocUsedKB, "percpu_kb": snapshot.percpuKB,
             "unaccounted_kb": snapshot.unaccountedKB, "user_kb": snapshot.userKB, "kernel_kb": snapshot.kernelKB,
+            "low_total_kb": snapshot.lowTotalKB, "low_free_kb": snapshot.lowFreeKB,
+            "high_total_kb": snapshot.highTotalKB, "high_free_kb": snapshot.highFreeKB,
         ]
         for (key, value) in pairs { if let value = int(value) { memory[key] = value } }
         var details = Details()

@@ -2,6 +2,10 @@
 
 /// Where the RAM was in a `/proc/meminfo` or `free` snapshot, in kB: the "linux ate my RAM"
 /// answer (used vs buff/cache vs available) and the same breakdown as an OOM report's.
+///
+/// ```
+/// MemTotal:       15666184 kB
+/// ```
 public struct MemorySnapshot: Sendable, Equatable {
     /// `meminfo` or `free`.
     public var source: String
@@ -31,6 +35,12 @@ public struct MemorySnapshot: Sendable, Equatable {
     public var hugePagesKB: Int64?
     public var vmallocUsedKB: Int64?
     public var percpuKB: Int64?
+    /// `LowTotal`/`LowFree`/`HighTotal`/`HighFree`: the lowmem and highmem split of a 32-bit
+    /// kernel with CONFIG_HIGHMEM (absent elsewhere).
+    public var lowTotalKB: Int64?
+    public var lowFreeKB: Int64?
+    public var highTotalKB: Int64?
+    public var highFreeKB: Int64?
     /// Total minus free and every counted category: kernel memory no counter names
     /// (vmalloc, per-cpu, drivers); never negative.
     public var unaccountedKB: Int64?
@@ -48,6 +58,7 @@ public struct MemorySnapshot: Sendable, Equatable {
         return parts.reduce(0) { $0 + ($1 ?? 0) }
     }
 
+    /// An empty snapshot read from `source` (`meminfo` or `free`).
     public init(source: String) {
         self.source = source
     }
