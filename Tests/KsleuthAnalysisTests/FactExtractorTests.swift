@@ -105,4 +105,30 @@ struct FactExtractorTests {
             "[    2.000000] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n")
         #expect(facts["panic_reason"] == .string("VFS: Unable to mount root fs on unknown-block(0,0)"))
     }
+    @Test("an oops lists its modules with their flags, wrapped lines and the last unloaded one")
+    func modules() throws {
+        let facts = try details(
+            """
+            [  120.000000] BUG: unable to handle kernel NULL pointer dereference at 0000000000000010
+            [  120.000001] Oops: 0000 [#1] SMP
+            [  120.000002] Modules linked in: vd(PO) nf_conntrack ipt_MASQUERADE(E) xfs(+)
+            [  120.000003]  loop dm_mod [last unloaded: floppy]
+            [  120.000004] CPU: 3 PID: 912 Comm: md Tainted: GF          O--------------   2.6.32-358.el6.x86_64 #1
+
+            """)
+        guard case .list(let modules)? = facts["modules"] else {
+            Issue.record("no module list")
+            return
+        }
+        let names = modules.compactMap { module -> String? in
+            guard case .object(let entry) = module, case .string(let name)? = entry["name"] else { return nil }
+            return name
+        }
+        #expect(names == ["vd", "nf_conntrack", "ipt_MASQUERADE", "xfs", "loop", "dm_mod"])
+        if case .object(let first)? = modules.first { #expect(first["flags"] == .string("PO")) }
+        #expect(facts["last_unloaded_module"] == .string("floppy"))
+        // RHEL 6 pads the taint letters to their positions and ends them with dashes.
+        #expect(facts["taint"] == .string("GF          O"))
+        #expect(facts["kernel_release"] == .string("2.6.32-358.el6.x86_64"))
+    }
 }

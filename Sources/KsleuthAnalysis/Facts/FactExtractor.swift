@@ -6,6 +6,7 @@ import KsleuthPatterns
 /// Reads facts out of an incident's evidence lines into its details.
 ///
 /// The facts are those of ``FactPattern/headerFacts``; the first line that states a fact wins.
+/// Crash reports also get the module list of their `Modules linked in:` line (``ModuleList``).
 public final class FactExtractor: IncidentAnalyzer {
     /// Header facts are looked for in every kind (each fact names its own kinds).
     public var kinds: Set<IncidentKind>? { nil }
@@ -49,6 +50,10 @@ public final class FactExtractor: IncidentAnalyzer {
                 }
                 break
             }
+        }
+        if incident.kind.family == .crash, incident.details["modules"] == nil, let modules = ModuleList(incident.lines)
+        {
+            modules.write(into: &incident.details)
         }
     }
 }

@@ -12,7 +12,7 @@ extension FactPattern {
         // kernels put "Kdump: loaded" before it.
         FactPattern(
             pattern:
-                #"^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: Kdump: loaded)? (?:Not tainted|Tainted: ([A-Z ]*[A-Z])) +(\S+)"#,
+                #"^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: Kdump: loaded)? (?:Not tainted|Tainted: ([A-Z ]*[A-Z])-*) +(\S+)"#,
             fields: [
                 ("cpu", .integer), ("pid", .integer), ("comm", .string), ("taint", .string),
                 ("kernel_release", .string),
@@ -20,7 +20,7 @@ extension FactPattern {
         ),
         // "Pid: 1, comm: swapper Not tainted 2.6.32-5-amd64 #1" (2.6 era)
         FactPattern(
-            pattern: #"^Pid: (\d+), comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]*[A-Z])) +(\S+)"#,
+            pattern: #"^Pid: (\d+), comm: (.+?) (?:Not tainted|Tainted: ([A-Z ]*[A-Z])-*) +(\S+)"#,
             fields: [("pid", .integer), ("comm", .string), ("taint", .string), ("kernel_release", .string)]),
         FactPattern(pattern: #"^Hardware name: (.+?)\s*$"#, fields: [("hardware", .string)]),
         // "amarok invoked oom-killer: gfp_mask=0x1201d2, order=0, oomkilladj=0"
