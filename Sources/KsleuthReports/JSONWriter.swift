@@ -57,6 +57,10 @@ struct JSONWriter {
     }
 
     static func quoted(_ string: String) -> String {
+        // Most strings of a log need no escape: copy them whole.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != 0x22 && $0 != 0x5c }) {
+            return "\"" + string + "\""
+        }
         var result = "\""
         result.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {

@@ -79,6 +79,14 @@ public struct LogAnalyzer: Sendable {
             if let incident = snapshot.incident() { deliver(incident) }
         }
         diagnostics.append(contentsOf: symbolization?.diagnostics ?? [])
+        for (title, count) in recognizer.suppressedNotices {
+            diagnostics.append(
+                Diagnostic(
+                    code: "notice-repeats", severity: .note,
+                    message:
+                        "\(count) more repeat(s) of the notice \"\(title)\" were counted, not listed (after "
+                        + "\(IncidentLimits.maximumIncidentsPerNotice) incidents of it)"))
+        }
         diagnostics.append(contentsOf: LogAnalyzer.diagnostics(for: reader.statistics, configuration: configuration))
         let summary = InputSummary(
             file: input.name, statistics: reader.statistics, diagnostics: diagnostics, incidentCount: count)

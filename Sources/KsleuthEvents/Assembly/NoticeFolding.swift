@@ -12,6 +12,10 @@ import KsleuthInput
 /// the log has no stamps). The incident keeps the first line as its header and the last
 /// repeat as its second evidence line, and `details.occurrences` counts the lines folded.
 /// At most ``maximumOpen`` notices wait at once, so memory stays bounded whatever the log.
+///
+/// A notice the log keeps printing (a missing firmware file on every boot of a long log) gives
+/// at most ``maximumIncidentsPerNotice`` incidents; its further repeats are only counted, in
+/// ``suppressed``, the way printk's rate limit counts the messages it drops.
 struct NoticeFolding {
     private struct OpenNotice {
         var ruleIndex: Int
@@ -30,6 +34,21 @@ struct NoticeFolding {
     static let lineWindow = 1000
     /// Notices waiting for repeats at once; the oldest is closed beyond this.
     static let maximumOpen = 16
+    /// Incidents one notice (its rule and its text, digits set aside) gives at most.
+    static let maximumIncidentsPerNotice = IncidentLimits.maximumIncidentsPerNotice
+    /// Distinct notices whose incidents are counted; beyond this, a notice is not limited.
+    static let maximumCountedNotices = 4096
+
+    private struct NoticeKey: Hashable {
+        var ruleIndex: Int
+        var text: [UInt8]
+    }
+
+    /// Incidents given so far per notice.
+    private var given: [NoticeKey: Int] = [:]
+    /// Repeats left out per notice, with the first one's text, in the order they began.
+    private(set) var suppressed: [(title: String, count: Int)] = []
+    private var suppressedIndex: [NoticeKey: Int] = [:]
 
     private var open: [OpenNotice] = []
 
@@ -45,6 +64,17 @@ struct NoticeFolding {
             open[index].occurrences += 1
             return closed
         }
+        let noticeKey = NoticeKey(ruleIndex: ruleIndex, text: key)
+        if let count = given[noticeKey], count >= Self.maximumIncidentsPerNotice {
+            if let index = suppressedIndex[noticeKey] {
+                suppressed[index].count += 1
+            } else {
+                suppressedIndex[noticeKey] = suppressed.count
+                suppressed.append((evidence.text, 1))
+            }
+            return closed
+        }
+        if given[noticeKey] != nil || given.count < Self.maximumCountedNotices { given[noticeKey, default: 0] += 1 }
         open.append(
             OpenNotice(
                 ruleIndex: ruleIndex, key: key, first: evidence, last: evidence, occurrences: 1,

@@ -39,4 +39,8 @@ public struct IncidentLimits: Sendable, Hashable {
     }
 
     public static let standard = IncidentLimits()
+
+    /// Incidents one kernel notice (its text, digits set aside) gives at most in one input; its
+    /// further repeats are counted in a diagnostic.
+    public static let maximumIncidentsPerNotice = 20
 }

@@ -37,6 +37,10 @@ public final class IncidentRecognizer {
         self.limits = limits
     }
 
+    /// The notices the log kept printing past their limit of incidents, with how many of their
+    /// repeats were left out (only counted).
+    public var suppressedNotices: [(title: String, count: Int)] { notices.suppressed }
+
     /// Feeds one line; `emit` receives every incident this line completes, in input order.
     public func accept(_ line: LogLine, _ emit: (Incident) -> Void) {
         lastLineNumber = line.raw.number
