@@ -64,7 +64,6 @@ struct RealCrashCorpusTests {
             "mail-wrapped 'Modules linked in:' lines without a prefix end the report before its Call trace",
         "oops-other-arch/openwrt-9561-mt7621-oops-interleaved-bad-page.log":
             "an Oops interleaved line by line with a bad-page report, without caller ids",
-        "oops-other-arch/satyr-rhbz-1040900-ppc64-1.log": "ppc64 ELFv1 '.func' frame names are not parsed",
         "oops-other-arch/satyr-rhbz-1040900-s390x-1.log": "s390's parenthesised first frame '([<…>] func)' is dropped",
         "kasan-kfence/clusterfuzz-lkl-libfuzzer-symbolized.log": "LKL's '#N 0x… in func file:line' frames",
         "lockup-hung-rcu/chromeos-test-arm64-provoke-kernel-hardlockup-no-nmi.log":

@@ -65,6 +65,16 @@ struct CallTraceTests {
         #expect(frame.address == 0xc000_0000_0002_08c8 && frame.function == "show_stack" && !frame.isReliable)
     }
 
+    @Test("ppc64 ELFv1: a '.name' frame is the function 'name'")
+    func powerPCDotNames() throws {
+        let frame = try #require(
+            frames("[c000000010f93150] [c000000008028668] .rtas_read_config+0x128/0x170").first)
+        #expect(frame.function == "rtas_read_config" && frame.offset == 0x128 && frame.size == 0x170)
+        #expect(frame.address == 0xc000_0000_0802_8668 && frame.isReliable)
+        // A lone dot, or "..." for elided frames, is no name.
+        #expect(frames(" ...").isEmpty)
+    }
+
     @Test("s390: parenthesized frames")
     func s390() throws {
         let frame = try #require(frames(" ([<0000000000112345>] show_trace+0x52/0x78)").first)

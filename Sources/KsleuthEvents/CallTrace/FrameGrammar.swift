@@ -171,15 +171,27 @@ public enum FrameGrammar {
     // MARK: - Pieces
 
     /// `name+0xOFF/0xSIZE`, `name+0xOFF`, or (with `allowInline`) `name path/file.c:12`.
+    ///
+    /// ppc64's ELFv1 ABI names a function's code `.name` (the plain name is its descriptor):
+    /// `.eeh_dev_check_failure+0x27c/0x390` is the function `eeh_dev_check_failure`.
     private static func readSymbol(_ reader: inout ByteReader, allowInline: Bool = false) -> StackFrame? {
+        let entry = reader.position
+        if reader.peek == UInt8(ascii: "."), reader.position + 1 < reader.bytes.endIndex,
+            reader.bytes[reader.position + 1].isIdentifierHead
+        {
+            reader.position += 1
+        }
         let start = reader.position
-        guard let first = reader.peek, first.isIdentifierHead else { return nil }
+        guard let first = reader.peek, first.isIdentifierHead else {
+            reader.position = entry
+            return nil
+        }
         while let byte = reader.peek, byte.isIdentifierBody { reader.position += 1 }
         let name = String(decoding: reader.bytes[start..<reader.position], as: UTF8.self)
         if reader.peek == UInt8(ascii: "+") {
             reader.position += 1
             guard reader.skip(Array("0x".utf8)), let offset = reader.readDigits(radix: 16) else {
-                reader.position = start
+                reader.position = entry
                 return nil
             }
             var frame = StackFrame(function: name, offset: offset)
@@ -191,12 +203,12 @@ public enum FrameGrammar {
             return frame
         }
         guard allowInline, reader.peek == UInt8(ascii: " ") else {
-            reader.position = start
+            reader.position = entry
             return nil
         }
         reader.skipBlanks()
         guard let (file, line) = readSourceLocation(&reader) else {
-            reader.position = start
+            reader.position = entry
             return nil
         }
         var frame = StackFrame(function: name, file: file, line: line)
