@@ -14,7 +14,7 @@ import KsleuthInput
 /// At most ``maximumOpen`` notices wait at once, so memory stays bounded whatever the log.
 ///
 /// A notice the log keeps printing (a missing firmware file on every boot of a long log) gives
-/// at most ``maximumIncidentsPerNotice`` incidents; its further repeats are only counted, in
+/// at most `IncidentLimits.maximumIncidentsPerNotice` incidents; its further repeats are only counted, in
 /// ``suppressed``, the way printk's rate limit counts the messages it drops.
 struct NoticeFolding {
     private struct OpenNotice {
@@ -34,8 +34,6 @@ struct NoticeFolding {
     static let lineWindow = 1000
     /// Notices waiting for repeats at once; the oldest is closed beyond this.
     static let maximumOpen = 16
-    /// Incidents one notice (its rule and its text, digits set aside) gives at most.
-    static let maximumIncidentsPerNotice = IncidentLimits.maximumIncidentsPerNotice
     /// Distinct notices whose incidents are counted; beyond this, a notice is not limited.
     static let maximumCountedNotices = 4096
 
@@ -65,7 +63,7 @@ struct NoticeFolding {
             return closed
         }
         let noticeKey = NoticeKey(ruleIndex: ruleIndex, text: key)
-        if let count = given[noticeKey], count >= Self.maximumIncidentsPerNotice {
+        if let count = given[noticeKey], count >= IncidentLimits.maximumIncidentsPerNotice {
             if let index = suppressedIndex[noticeKey] {
                 suppressed[index].count += 1
             } else {

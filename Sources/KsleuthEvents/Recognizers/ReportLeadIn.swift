@@ -60,7 +60,7 @@ struct ReportLeadIn {
 
     private static let dumpPrefixes: [[UInt8]] = [
         "page:", "folio:", "flags: 0x", "raw: ", "head: ", "page dumped because: ", "page_owner ", "page_type: ",
-        "memcg:", "anon flags:", "aops:", "slab: Internal list corruption", "slab: ",
+        "memcg:", "anon flags:", "aops:", "slab: ",
     ].map { Array($0.utf8) }
 
     /// The first bytes of ``dumpPrefixes``, as a table for the first-byte gate.

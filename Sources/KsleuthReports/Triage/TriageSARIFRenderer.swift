@@ -60,11 +60,7 @@ public final class TriageSARIFRenderer: TriageRenderer {
             json.key("id")
             json.string(diagnostic.code)
             json.endObject()
-            json.key("message")
-            json.beginObject()
-            json.key("text")
-            json.string(summary.file + ": " + diagnostic.message)
-            json.endObject()
+            json.textObject("message", summary.file + ": " + diagnostic.message)
             json.key("locations")
             json.beginArray()
             json.beginObject()
@@ -175,11 +171,7 @@ public final class TriageSARIFRenderer: TriageRenderer {
         json.integer(ruleIndex)
         json.key("level")
         json.string(Self.level(of: incident))
-        json.key("message")
-        json.beginObject()
-        json.key("text")
-        json.string(message)
-        json.endObject()
+        json.textObject("message", message)
         writeLocationAndFingerprint(incident, file: file, to: &json)
     }
 
@@ -241,11 +233,7 @@ public final class TriageSARIFRenderer: TriageRenderer {
         json.key("endLine")
         json.integer(max(1, incident.evidence.firstLine, incident.evidence.lastLine))
         if !incident.excerpt.isEmpty {
-            json.key("snippet")
-            json.beginObject()
-            json.key("text")
-            json.string(incident.excerpt.map(\.text).joined(separator: "\n"))
-            json.endObject()
+            json.textObject("snippet", incident.excerpt.map(\.text).joined(separator: "\n"))
         }
         json.endObject()
         json.endObject()
@@ -310,16 +298,8 @@ public final class TriageSARIFRenderer: TriageRenderer {
         json.string(signature.ruleID)
         json.key("name")
         json.string(help.name)
-        json.key("shortDescription")
-        json.beginObject()
-        json.key("text")
-        json.string(signature.title)
-        json.endObject()
-        json.key("fullDescription")
-        json.beginObject()
-        json.key("text")
-        json.string(signature.explanation.isEmpty ? signature.title : signature.explanation)
-        json.endObject()
+        json.textObject("shortDescription", signature.title)
+        json.textObject("fullDescription", signature.explanation.isEmpty ? signature.title : signature.explanation)
         json.key("help")
         json.beginObject()
         json.key("text")
@@ -361,21 +341,9 @@ public final class TriageSARIFRenderer: TriageRenderer {
         json.string(rule.id)
         json.key("name")
         json.string(entry.name)
-        json.key("shortDescription")
-        json.beginObject()
-        json.key("text")
-        json.string(entry.short)
-        json.endObject()
-        json.key("fullDescription")
-        json.beginObject()
-        json.key("text")
-        json.string(entry.full)
-        json.endObject()
-        json.key("help")
-        json.beginObject()
-        json.key("text")
-        json.string(entry.help)
-        json.endObject()
+        json.textObject("shortDescription", entry.short)
+        json.textObject("fullDescription", entry.full)
+        json.textObject("help", entry.help)
         json.key("defaultConfiguration")
         json.beginObject()
         json.key("level")
@@ -413,5 +381,16 @@ public final class TriageSARIFRenderer: TriageRenderer {
             }
         }
         return path.hasPrefix("/") ? "file://" + encoded : encoded
+    }
+}
+
+extension JSONWriter {
+    /// `"key":{"text":…}`: a SARIF message (`message`, `shortDescription`, …) or snippet.
+    fileprivate mutating func textObject(_ key: String, _ text: String) {
+        self.key(key)
+        beginObject()
+        self.key("text")
+        string(text)
+        endObject()
     }
 }
