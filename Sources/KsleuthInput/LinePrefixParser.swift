@@ -20,6 +20,10 @@ public final class LinePrefixParser {
     @exclusivity(unchecked) private var inheritedMonotonic: Int64?
     @exclusivity(unchecked) private var inheritedCaller: CallerID?
     @exclusivity(unchecked) private var inheritedLevel: UInt8?
+    /// RFC 3164 lines read so far with a program tag (`host kernel:`, `host sshd[812]:`) and
+    /// without one (`host: text`): which of the two the file's syslog lines mostly are.
+    @exclusivity(unchecked) private var taggedSyslogLines = 0
+    @exclusivity(unchecked) private var untaggedSyslogLines = 0
     private let scratch: UnsafeMutableRawBufferPointer
 
     /// - Parameter maximumLineLength: the framer's maximum; unescaped text never grows longer.
@@ -417,6 +421,9 @@ public final class LinePrefixParser {
         prefix.wallClock = 0..<stampEnd
         let host = cursor.token()
         prefix.host = host
+        if host.count > 1, bytes[host.upperBound - 1] == 0x3a, isHostName(cursor.slice(host.dropLast())) {
+            return readUntaggedSyslog(&cursor, host: host.dropLast(), into: &prefix, precise: precise)
+        }
         guard cursor.skip(0x20) else {
             prefix.format = .syslogOtherProgram
             prefix.messageStart = cursor.position
@@ -432,13 +439,56 @@ public final class LinePrefixParser {
             }
         }
         if cursor.skip("kernel:") {
+            taggedSyslogLines += 1
             _ = cursor.skip(0x20)
             prefix.format = precise ? .journalShortPrecise : .syslogNoStamp
             return finishSyslog(&cursor, into: &prefix, precise: precise)
         }
+        var probe = cursor
+        let tag = probe.token()
+        if tag.count > 1, bytes[tag.upperBound - 1] == 0x3a { taggedSyslogLines += 1 }
         prefix.format = .syslogOtherProgram
         prefix.messageStart = cursor.position
         return true
+    }
+
+    /// `Apr 01 14:13:32 mysrv: text`: a syslog line whose template dropped the program tag
+    /// (or whose host name was written with a colon), and `Apr 01 14:13:32 kernel: text`, one
+    /// whose template dropped the host.
+    ///
+    /// Without a tag nothing on the line tells the kernel's messages from other programs', and
+    /// `systemd: Started …` in a file without host names has the same shape. So the file
+    /// decides, as its dominant format does: such a line is kernel text while the untagged
+    /// form leads the syslog lines read so far, and another program's line in a file whose
+    /// lines carry tags. (The reader streams; the lines read so far are the file it knows.)
+    private func readUntaggedSyslog(
+        _ cursor: inout ByteCursor, host: Range<Int>, into prefix: inout Prefix, precise: Bool
+    ) -> Bool {
+        _ = cursor.skip(0x20)
+        if cursor.slice(host).elementsEqual("kernel".utf8) {
+            taggedSyslogLines += 1
+            prefix.host = nil
+            prefix.format = precise ? .journalShortPrecise : .syslogNoStamp
+            return finishSyslog(&cursor, into: &prefix, precise: precise)
+        }
+        untaggedSyslogLines += 1
+        prefix.host = host
+        guard untaggedSyslogLines > taggedSyslogLines else {
+            prefix.format = .syslogOtherProgram
+            prefix.messageStart = cursor.position
+            return true
+        }
+        prefix.format = .syslogNoTag
+        return finishSyslog(&cursor, into: &prefix, precise: precise)
+    }
+
+    /// Letters, digits, `-`, `.` and `_`: a host name or an IPv4 address, not a program tag
+    /// with its pid (`sshd[812]`).
+    private func isHostName(_ name: UnsafeRawBufferPointer) -> Bool {
+        !name.isEmpty
+            && name.allSatisfy {
+                $0.isLowercaseLetter || $0.isUppercaseLetter || $0.isDigit || $0 == 0x2d || $0 == 0x2e || $0 == 0x5f
+            }
     }
 
     /// After `kernel: `: an optional printk stamp, and `#012` escapes to undo.

@@ -26,6 +26,10 @@ public enum PrefixFormat: UInt8, Sendable, CaseIterable, CustomStringConvertible
     case syslog
     /// `Feb 04 00:07:13 host kernel: text`: syslog or `journalctl -k` without printk stamps.
     case syslogNoStamp
+    /// `Apr 01 14:13:32 mysrv: text`: a syslog line with no program tag (a template that
+    /// drops it). Kernel text only where such lines lead the file's syslog lines; in a file
+    /// whose lines carry tags, a line of this shape is another program's.
+    case syslogNoTag
     /// `2017-06-30T16:25:43.012+00:00 host kernel: text`: ISO-stamped syslog.
     case syslogISO
     /// `Apr 15 13:58:08.549417 host kernel: text`: `journalctl -k -o short-precise`.
@@ -59,6 +63,7 @@ public enum PrefixFormat: UInt8, Sendable, CaseIterable, CustomStringConvertible
         case .kmsgDictionary: "kmsg-dictionary"
         case .syslog: "syslog"
         case .syslogNoStamp: "syslog-nots"
+        case .syslogNoTag: "syslog-no-tag"
         case .syslogISO: "syslog-iso"
         case .journalShortPrecise: "journalctl-short-precise"
         case .journalShortMonotonic: "journalctl-short-monotonic"

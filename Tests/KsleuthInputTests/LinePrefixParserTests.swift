@@ -321,6 +321,64 @@ struct LinePrefixParserTests {
         #expect(!line.format.carriesKernelText)
     }
 
+    @Test("a syslog line without a program tag is kernel text in a file of such lines")
+    func syslogNoTag() throws {
+        // The OOMAnalyser sample "prefix-syslog-prefix": a template that writes the host with a
+        // colon and no tag.
+        let parsed = parse([
+            "Apr 01 14:13:32 mysrv: sed invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+            "Apr 01 14:13:32 mysrv:  [<ffffffff816861ac>] dump_stack+0x19/0x1b",
+        ])
+        #expect(parsed.map(\.format) == [.syslogNoTag, .syslogNoTag])
+        #expect(parsed.allSatisfy { $0.format.carriesKernelText })
+        #expect(parsed[0].host == "mysrv")
+        #expect(parsed[0].wallClock == "Apr 01 14:13:32")
+        #expect(parsed[0].monotonic == nil)
+        #expect(parsed[0].text == "sed invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0")
+        #expect(parsed[1].text == " [<ffffffff816861ac>] dump_stack+0x19/0x1b")
+    }
+
+    @Test("an untagged syslog line keeps a printk stamp after the host")
+    func syslogNoTagWithStamp() throws {
+        let line = try parseOne("Apr 01 14:13:32 mysrv: [ 5021.107431] Out of memory: Kill process 2792 (java)")
+        #expect(line.format == .syslogNoTag)
+        #expect(line.monotonic == 5_021_107_431)
+        #expect(line.text == "Out of memory: Kill process 2792 (java)")
+    }
+
+    @Test("in a file whose syslog lines carry tags, an untagged line is another program's")
+    func syslogNoTagAmongTaggedLines() throws {
+        let parsed = parse([
+            "Apr 01 14:13:30 mysrv kernel: e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex",
+            "Apr 01 14:13:31 mysrv systemd[1]: Started Session 4 of user root.",
+            "Apr 01 14:13:32 systemd: Started Session 5 of user root.",
+        ])
+        #expect(parsed.map(\.format) == [.syslogNoStamp, .syslogOtherProgram, .syslogOtherProgram])
+        #expect(!parsed[2].format.carriesKernelText)
+        #expect(parsed[2].host == "systemd")
+    }
+
+    @Test("a program tag with its pid is no host name, even where nothing came before")
+    func syslogTagWithoutHost() throws {
+        let line = try parseOne("Apr 01 14:13:32 sshd[812]: Accepted publickey for root from 10.0.0.2")
+        #expect(line.format == .syslogOtherProgram)
+    }
+
+    @Test("a syslog template without the host keeps the kernel's tag")
+    func syslogKernelTagWithoutHost() throws {
+        let parsed = parse([
+            "Apr 01 14:13:32 kernel: [  123.456789] Out of memory: Killed process 2792 (java)",
+            "Apr 01 14:13:33 systemd: Started Session 4 of user root.",
+            "Apr 01 14:13:34 kernel: Killed process 2793 (java)",
+            "Apr 01 14:13:35 systemd: Started Session 5 of user root.",
+        ])
+        #expect(parsed.map(\.format) == [.syslog, .syslogOtherProgram, .syslogNoStamp, .syslogOtherProgram])
+        #expect(parsed[0].host == nil)
+        #expect(parsed[0].monotonic == 123_456_789)
+        #expect(parsed[0].text == "Out of memory: Killed process 2792 (java)")
+        #expect(parsed[2].text == "Killed process 2793 (java)")
+    }
+
     @Test("rsyslog's #012 splits one physical line into logical lines with the same line number")
     func syslogOctalNewlines() throws {
         let parsed = parse([

@@ -29,7 +29,7 @@ private func acceptedFormats(forManifestFormat format: String) -> Set<PrefixForm
     case "dmesg-T": [.dmesgCtime]
     case "dmesg-decode": [.dmesgDecode]
     case "kmsg-loglevel": [.kmsgLevel]
-    case "syslog": [.syslog, .syslogNoStamp, .syslogOtherProgram]
+    case "syslog": [.syslog, .syslogNoStamp, .syslogNoTag, .syslogOtherProgram]
     case "syslog-nots": [.syslogNoStamp]
     case "syslog-iso": [.syslogISO]
     case "journalctl-short-precise": [.journalShortPrecise]
@@ -94,6 +94,36 @@ struct LogLineReaderTests {
             "Jul 16 11:53:27 host kernel: [    3.000000] c",
         ].joined(separator: "\n")
         let (_, statistics) = try readAll(Array(text.utf8))
+        #expect(statistics.dominantFormat == .syslog)
+    }
+
+    @Test("a syslog file without program tags is syslog-no-tag, its lines kernel text")
+    func dominantFormatUntaggedSyslog() throws {
+        let text = [
+            "Apr 01 14:13:32 mysrv: sed invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+            "Apr 01 14:13:32 mysrv: sed cpuset=/ mems_allowed=0-1",
+            "Apr 01 14:13:32 mysrv: Call Trace:",
+        ].joined(separator: "\n")
+        let (lines, statistics) = try readAll(Array(text.utf8))
+        #expect(statistics.linesByFormat[.syslogNoTag] == 3)
+        #expect(statistics.dominantFormat == .syslogNoTag)
+        #expect(
+            lines.map(\.text) == [
+                "sed invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+                "sed cpuset=/ mems_allowed=0-1", "Call Trace:",
+            ])
+    }
+
+    @Test("in a tagged syslog file, untagged lines of other programs do not change the dominant format")
+    func dominantFormatTaggedSyslogWithUntaggedLines() throws {
+        let text = [
+            "Jul 16 11:53:24 host kernel: [    1.000000] a", "Jul 16 11:53:25 host sshd[1]: Accepted publickey",
+            "Jul 16 11:53:26 rsyslogd: action 'action-0-builtin:omfwd' resumed",
+            "Jul 16 11:53:27 host kernel: [    2.000000] b",
+        ].joined(separator: "\n")
+        let (_, statistics) = try readAll(Array(text.utf8))
+        #expect(statistics.linesByFormat[.syslogOtherProgram] == 2)
+        #expect(statistics.linesByFormat[.syslogNoTag] == nil)
         #expect(statistics.dominantFormat == .syslog)
     }
 

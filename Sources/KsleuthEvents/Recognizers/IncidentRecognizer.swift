@@ -95,9 +95,17 @@ public final class IncidentRecognizer {
     private func start(_ rule: ReportStartRule, _ line: LogLine, _ streamIndex: Int, _ scope: ReportContext.Scope) {
         switch rule.role {
         case .followUp(let family):
-            if let target = openStream(of: family, preferring: streamIndex) {
+            if let target = openStream(of: family, preferring: streamIndex),
+                !(rule.concludes && streams[target].open!.isConcluded)
+            {
                 streams[target].open!.append(evidence(line))
+                if rule.concludes { streams[target].open!.isConcluded = true }
                 markTerminal(line.message, target)
+                return
+            }
+        case .midReport:
+            if streams[streamIndex].open != nil {
+                continueReport(line, streamIndex)
                 return
             }
         case .dieLine:
@@ -125,9 +133,10 @@ public final class IncidentRecognizer {
             contexts[index].end()
         }
         settleContexts()
-        let report = OpenReport(
+        var report = OpenReport(
             id: nextReportID, kind: rule.kind, header: header, leadIn: leadIn, line: line, absorbs: rule.absorbs,
             hasDieLine: rule.role == .dieLine)
+        report.isConcluded = rule.concludes
         nextReportID += 1
         if rule.kind.family == .crash {
             contexts.append(

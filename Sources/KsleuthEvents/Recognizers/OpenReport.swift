@@ -20,6 +20,8 @@ struct OpenReport {
     var hasDieLine: Bool
     /// Whether an end marker (`---[ end trace … ]---`) has been seen.
     var hasEnded = false
+    /// Whether a line of a concluding rule (the OOM killer's kill line) has been seen.
+    var isConcluded = false
     /// Whether the last line is one a report may stop after.
     var lastLineIsTerminal = false
     /// Consecutive lines since the last one that belonged.

@@ -15,6 +15,11 @@ public struct ReportStartRule: Sendable {
         /// not syncing` after an oops, `Killed process` after the OOM header); without one,
         /// it opens a report of its own (a log that lost the header).
         case followUp(IncidentFamily)
+        /// A line the kernel prints only inside a report of this kind (a call-trace frame of
+        /// the OOM killer's `dump_header`): an ordinary line of whatever report is open on its
+        /// stream; on a stream with none open, it opens one (an excerpt that begins after the
+        /// header).
+        case midReport
     }
 
     /// The kind of report the line opens.
@@ -30,16 +35,23 @@ public struct ReportStartRule: Sendable {
     /// header: reports the kernel prints as two headers (`list_del corruption` followed by
     /// `kernel BUG at lib/list_debug.c`).
     public var absorbs: Set<IncidentKind>
+    /// Whether the line concludes its report (the OOM killer's kill line).
+    ///
+    /// A report holds one such line: another one after it begins the next report, as when
+    /// printk's rate limit drops an OOM's header and the kill line is all that OOM prints.
+    /// Lines of rules that do not conclude (the reaper's) still join.
+    public var concludes: Bool
 
     public init(
         kind: IncidentKind, role: Role = .header, literals: [String], pattern: String,
-        absorbs: Set<IncidentKind> = []
+        absorbs: Set<IncidentKind> = [], concludes: Bool = false
     ) {
         self.kind = kind
         self.role = role
         self.literals = literals
         self.pattern = pattern
         self.absorbs = absorbs
+        self.concludes = concludes
     }
 
     /// Lines after a header within which an absorbed kind joins the report.

@@ -17,11 +17,34 @@ extension ReportStartRule {
         // MARK: Memory
         ReportStartRule(
             kind: .oom, literals: ["invoked oom-killer"], pattern: #"^\S.*? invoked oom-killer: "#),
+        // The kill line ends an OOM report; one without a report open, or after another kill,
+        // is an OOM whose header was cut away or dropped by printk's rate limit (oom_rs).
+        ReportStartRule(
+            kind: .oom, role: .followUp(.memory), literals: ["Killed process", "no killable processes"],
+            pattern:
+                #"^(?:(?:Out of memory(?: \(oom_kill_allocating_task\))?|Memory cgroup out of memory): Killed process \d|Killed process \d|Out of memory and no killable processes)"#,
+            concludes: true),
+        // The later lines of dump_header() and oom_kill_process(), which open an OOM report when
+        // an excerpt begins after the header: mem_cgroup_print_oom_info()'s (3.x-4.18 "Task in
+        // … killed as a result of limit of …", v1 and v2 "Memory cgroup stats for /…"),
+        // dump_tasks()'s ("Tasks state (memory values in pages):", the table's header),
+        // dump_oom_summary()'s "oom-kill:constraint=…", the select line of 2.6.36-4.18 ("Kill
+        // process … score … or sacrifice child") and the reaper's.
         ReportStartRule(
             kind: .oom, role: .followUp(.memory),
-            literals: ["Out of memory", "Killed process", "Memory cgroup out of memory", "oom_reaper: ", "oom-kill:"],
+            literals: [
+                "Out of memory", "Memory cgroup out of memory", "oom_reaper: ", "oom-kill:", "Tasks state",
+                "uid  tgid total_vm", "Memory cgroup stats for", "killed as a result of limit",
+            ],
             pattern:
-                #"^(?:Out of memory(?: and no killable processes|: (?:Kill|Killed) process| \(oom_kill_allocating_task\))|Killed process \d+|Memory cgroup out of memory: |oom_reaper: reaped process|oom-kill:constraint=)"#
+                #"^(?:Out of memory(?: \(oom_kill_allocating_task\))?: [Kk]ill process \d|Memory cgroup out of memory: |oom_reaper: reaped process|oom-kill:constraint=|Tasks state \(memory values in pages\):|\[ *pid *\] +uid +tgid +total_vm|Memory cgroup stats for /|Task in /\S* killed as a result of limit of /)"#
+        ),
+        // A frame of the OOM killer's own dump_stack() (2.6.2x-6.x, reliable or "?"): an excerpt
+        // that begins inside the call trace; inside any open report, an ordinary line of it.
+        ReportStartRule(
+            kind: .oom, role: .midReport, literals: ["dump_header", "oom_kill_process"],
+            pattern:
+                #"^\s*(?:\[<?[0-9a-f]+>?\] )*(?:\? )?\(?(?:dump_header|oom_kill_process)(?:\.\w+)*(?:\+0x[0-9a-f]+/0x[0-9a-f]+|\)? from )"#
         ),
         ReportStartRule(
             kind: .oom, role: .followUp(.memory), literals: ["memory: usage "],
