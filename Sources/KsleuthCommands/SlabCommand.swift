@@ -71,19 +71,27 @@ public struct SlabDecodeCommand: ParsableCommand {
         let architecture = Architecture(name: arch)!
         let chosen = SlabLayout.named(layout)!
         let version = kernel.flatMap { KernelVersion(release: $0) }
-        let lines: [(number: Int, text: String)]
+        let read: HexdumpLines.Result
         do {
-            lines = try HexdumpLines.read(file)
+            read = try HexdumpLines.read(file)
         } catch {
             FileHandle.standardError.write(Data("ksleuth: error: \(error.message)\n".utf8))
             throw ExitCode(2)
         }
-        let dumps = HexdumpAssembler(littleEndian: !bigEndian).dumps(in: lines).filter { $0.form != .bare }
+        let dumps = HexdumpAssembler(littleEndian: !bigEndian).dumps(in: read.lines).filter { $0.form != .bare }
         guard dump <= dumps.count else {
             FileHandle.standardError.write(Data("ksleuth: error: \(file): no hexdump number \(dump) found\n".utf8))
             throw ExitCode(2)
         }
-        let hexdump = dumps[dump - 1]
+        var hexdump = dumps[dump - 1]
+        if read.moreRows, let last = hexdump.lastLine,
+            last == read.lines.last(where: { !$0.text.isEmpty })?.number
+        {
+            hexdump.isCut = true
+            hexdump.problems.append(
+                "only the first \(HexdumpLines.maximumRows) rows of the file were read; the rows after line \(last) "
+                    + "were not decoded")
+        }
         let classifier = AddressClassifier(architecture: architecture, version: version)
         let decoder = StructDecoder(wordSize: architecture.wordSize, littleEndian: !bigEndian, classifier: classifier)
         var objects = num

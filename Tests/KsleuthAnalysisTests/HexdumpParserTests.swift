@@ -1,6 +1,9 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
+import Foundation
 import KsleuthAnalysis
+import KsleuthEvents
+import KsleuthTestSupport
 import Testing
 
 /// Rows of every shape the kernel prints, with the bytes read by hand from the text.
@@ -215,5 +218,157 @@ struct HexdumpAssemblerTests {
                 #expect(dump.bytes.count <= 1 << 20)
             }
         }
+    }
+}
+
+/// Damaged dumps decode what they hold and name what they lack: odd digit counts, missing rows,
+/// garbage, and a dump far too large to keep.
+@Suite("Malformed hexdumps")
+struct MalformedHexdumpTests {
+    /// The seed's check_slabp rows (struct slab of task_struct, arm32).
+    static let seed = [
+        "000: 00 50 90 df e0 2d 80 df 40 00 00 00 40 30 91 df",
+        "010: 05 00 00 00 ff fe ff ff 00 00 ad de 03 00 00 00",
+        "020: ff ff ff ff 00 00 00 00 ff fe ff ff ff ff ff ff",
+    ]
+
+    func decode(_ rows: [String]) throws -> (Hexdump, DecodedStruct) {
+        let lines = rows.enumerated().map { (number: $0.offset + 1, text: $0.element) }
+        let dump = try #require(HexdumpAssembler().dumps(in: lines).first)
+        let decoder = StructDecoder(wordSize: 4, classifier: AddressClassifier(architecture: .arm32))
+        return (dump, decoder.decode(dump.bytes, as: .classicSlab, elements: 5))
+    }
+
+    @Test("an odd digit count loses that byte's field only, and the line and group are named")
+    func oddDigits() throws {
+        // inuse is bytes 0x10-0x13: "05 00 0 00" has a one-digit group at 0x12.
+        let (dump, slab) = try decode([
+            Self.seed[0], "010: 05 00 0 00 ff fe ff ff 00 00 ad de 03 00 00 00", Self.seed[2],
+        ])
+        #expect(dump.bytes.count == 48)
+        #expect(dump.missingCount == 1)
+        #expect(dump.problems == ["line 2: group '0' is an odd digit count"])
+        #expect(slab.value("inuse") == nil)
+        #expect(slab.missing.contains { $0.hasPrefix("inuse") })
+        #expect(slab.value("free") == 0xffff_feff)
+        #expect(slab.value("s_mem") == 0xdf91_3040)
+    }
+
+    @Test("a missing row leaves the fields it held undecoded, each named, and the rest decoded")
+    func missingRow() throws {
+        let (dump, slab) = try decode([Self.seed[0], Self.seed[2]])
+        #expect(dump.problems == ["bytes 0x10-0x1f not printed (rows missing)"])
+        for name in ["inuse", "free", "nodeid", "bufctl[0]"] {
+            #expect(slab.value(name) == nil, "\(name)")
+            #expect(slab.missing.contains { $0.hasPrefix(name) }, "\(name)")
+        }
+        #expect(slab.value("list.next") == 0xdf90_5000)
+        // bufctl[1] is bytes 0x20-0x23 of the third row: "ff ff ff ff".
+        #expect(slab.value("bufctl[1]") == 0xffff_ffff)
+    }
+
+    @Test("non-hex garbage in a row, and a foreign line between rows")
+    func garbage() throws {
+        let (dump, slab) = try decode([
+            Self.seed[0], "usb 3-1: USB disconnect, address 15",
+            "010: 05 00 00 00 ff fe zz ff 00 00 ad de 03 00 00 00", Self.seed[2],
+        ])
+        #expect(dump.bytes.count == 48)
+        #expect(dump.problems == ["line 3: group 'zz' is not hex"])
+        #expect(slab.value("inuse") == 5)
+        #expect(slab.value("free") == nil)
+        #expect(slab.missing.contains { $0.hasPrefix("free") })
+    }
+
+    @Test("a SLUB row missing from a dump with real addresses is a named gap in its section")
+    func slubGap() throws {
+        let lines = [
+            "Object ffff88020f347c40: 30 c9 9b 0d 02 88 ff ff 01 00 00 00 00 00 5a 5a  0.............ZZ",
+            "Object ffff88020f347c60: 00 00 00 00 00 00 00 00 00 00 00 00 5a 5a 5a 5a  ............ZZZZ",
+            "Redzone ffff88020f347c70: bb bb bb bb bb bb bb bb                          ........",
+        ].enumerated().map { (number: $0.offset + 1, text: $0.element) }
+        let dump = try #require(HexdumpAssembler().dumps(in: lines).first)
+        #expect(dump.sections.map(\.label) == ["Object", "Redzone"])
+        #expect(dump.sections[0].count == 48)
+        #expect(dump.missingCount == 16)
+        #expect(dump.problems == ["Object: 16 bytes not printed before line 2"])
+    }
+
+    @Test("a dump longer than the assembler keeps is cut, flagged and says so")
+    func assemblerCap() throws {
+        let rows = (0..<100).map {
+            "\(HexText.bare(UInt64($0 * 16), digits: 8)): " + String(repeating: "6b ", count: 16)
+        }
+        let lines = rows.enumerated().map { (number: $0.offset + 1, text: $0.element) }
+        let dump = try #require(HexdumpAssembler(maximumBytes: 256).dumps(in: lines).first)
+        #expect(dump.bytes.count == 256)
+        #expect(dump.isCut)
+        #expect(dump.problems.contains("dump spans more than 256 bytes; the rest was not kept"))
+    }
+
+    /// The peak resident set size of this process so far, in bytes.
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if canImport(Darwin)
+            getrusage(RUSAGE_SELF, &usage)
+            return Int(usage.ru_maxrss)
+        #else
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            return Int(usage.ru_maxrss) * 1024
+        #endif
+    }
+
+    @Test("a 1 GB SLUB dump: the report's cap bounds the decode, which names the rows it did not read")
+    func oneGigabyteDump() throws {
+        let header = """
+            =============================================================================
+            BUG kmalloc-64 (Not tainted): Poison overwritten
+            -----------------------------------------------------------------------------
+
+            INFO: 0xffff880214361930-0xffff880214361930. First byte 0x6a instead of 0x6b
+            INFO: Object 0xffff880214361930 @offset=2352 fp=0xffff880214361dc8
+
+
+            """
+        let suffix = ": " + String(repeating: "6b ", count: 16) + " kkkkkkkkkkkkkkkk\n"
+        let rowLength = "Object ".utf8.count + 16 + suffix.utf8.count
+        let source = GeneratedRowsByteSource(
+            before: header, prefix: "Object ", start: 0xffff_8802_1436_1930, step: 16, suffix: suffix,
+            rows: (1 << 30) / rowLength, after: "")
+        #expect(source.totalCount >= 1 << 30 - rowLength)
+        let peakBefore = Self.peakResidentBytes()
+        let started = ContinuousClock.now
+        let (incidents, summary) = try source.analyze(name: "1gb.log")
+        let elapsed = ContinuousClock.now - started
+        let growth = Self.peakResidentBytes() - peakBefore
+        #expect(source.bytesHandedOut == source.totalCount)
+        #expect(summary.incidentCount == 1)
+        #expect(growth < 256 << 20, "peak memory grew by \(growth >> 20) MiB")
+        #expect(elapsed < .seconds(900), "\(elapsed)")
+        try #require(incidents.count == 1)
+        let incident = incidents[0]
+        #expect(incident.kind == .slabCorruption)
+        #expect(incident.isTruncated)
+        // The report stops at its cap of 4000 lines: 7 header lines, then 3993 rows of 16 bytes.
+        #expect(incident.evidence.lastLine == 4000)
+        guard case .list(let dumps)? = incident.details["hexdumps"], case .object(let dump)? = dumps.first else {
+            Issue.record("no hexdump decoded")
+            return
+        }
+        #expect(dump["form"] == .string("slub"))
+        #expect(dump["length"] == .integer(3993 * 16))
+        #expect(dump["missing_bytes"] == .integer(0))
+        #expect(dump["cut"] == .bool(true))
+        guard case .list(let problems)? = dump["problems"] else {
+            Issue.record("the cut is not named")
+            return
+        }
+        #expect(
+            problems.contains {
+                $0
+                    == .string(
+                        "the report was cut after line 4000 (the report reached the cap of 4000 lines or 524288 bytes): "
+                            + "the dump may go on, and its rows after that line were not decoded")
+            })
     }
 }

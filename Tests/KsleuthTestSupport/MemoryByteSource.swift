@@ -1,5 +1,7 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
+import KsleuthAnalysis
+import KsleuthEvents
 import KsleuthInput
 
 /// A byte source over bytes in memory that hands them out in chunks of chosen sizes: the
@@ -72,5 +74,102 @@ public struct SeededGenerator: RandomNumberGenerator {
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
         value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
         return value ^ (value >> 31)
+    }
+}
+
+/// A huge input that never exists in memory: `before`, then `rowCount` copies of a row whose
+/// 16 characters after `prefix` are a hex counter (`start`, `start + step`, …), then `after`.
+///
+/// `Object ffff880214361930: 6b 6b …` rows of a 1 GB SLUB dump are made on the fly in one
+/// reused row buffer, so a test can feed the whole pipeline a dump far larger than its memory
+/// budget.
+public final class GeneratedRowsByteSource: ByteSource {
+    private static let digits = Array("0123456789abcdef".utf8)
+    private let before: [UInt8]
+    private let after: [UInt8]
+    private var row: [UInt8]
+    private let counterStart: Int
+    private let start: UInt64
+    private let step: UInt64
+    /// How many rows the input holds.
+    public let rowCount: Int
+    /// 0: `before`, 1: the rows, 2: `after`, 3: the end.
+    private var stage = 0
+    private var index = 0
+    private var rowsDone = 0
+
+    /// Bytes handed out so far: `totalCount` once the input was read to its end.
+    public private(set) var bytesHandedOut = 0
+
+    /// The length of one generated row, newline included.
+    public var rowLength: Int { row.count }
+
+    /// Bytes in the whole input.
+    public var totalCount: Int { before.count + rowCount * row.count + after.count }
+
+    /// - Parameters:
+    ///   - prefix: the row's text before the counter (`Object `).
+    ///   - suffix: the row's text after the counter, newline included (`: 6b 6b …\n`).
+    public init(before: String, prefix: String, start: UInt64, step: UInt64, suffix: String, rows: Int, after: String) {
+        self.before = Array(before.utf8)
+        self.after = Array(after.utf8)
+        row = Array(prefix.utf8) + [UInt8](repeating: 0x30, count: 16) + Array(suffix.utf8)
+        counterStart = prefix.utf8.count
+        self.start = start
+        self.step = step
+        rowCount = rows
+        writeCounter()
+    }
+
+    private func writeCounter() {
+        let value = start &+ UInt64(rowsDone) &* step
+        for position in 0..<16 {
+            row[counterStart + position] = Self.digits[Int((value >> UInt64(60 - 4 * position)) & 0xf)]
+        }
+    }
+
+    /// Runs the whole pipeline over this input (read once), keeping every incident.
+    public func analyze(name: String = "generated.log") throws -> (incidents: [Incident], summary: InputSummary) {
+        let collector = IncidentCollector()
+        let summary = LogAnalyzer().analyze(try LogInput(name: name, raw: self), into: collector)
+        return (collector.incidents, summary)
+    }
+
+    private func copy(_ bytes: [UInt8], into target: UnsafeMutableRawBufferPointer) {
+        guard !target.isEmpty else { return }
+        bytes.withUnsafeBytes { source in
+            target.baseAddress!.copyMemory(from: source.baseAddress! + index, byteCount: target.count)
+        }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        var written = 0
+        while written < buffer.count, stage < 3 {
+            if stage == 1, rowsDone == rowCount {
+                stage = 2
+                index = 0
+                continue
+            }
+            let length = stage == 0 ? before.count : stage == 1 ? row.count : after.count
+            let count = min(buffer.count - written, length - index)
+            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[written..<(written + count)])
+            switch stage {
+            case 0: copy(before, into: target)
+            case 1: copy(row, into: target)
+            default: copy(after, into: target)
+            }
+            written += count
+            index += count
+            guard index == length else { continue }
+            index = 0
+            if stage == 1 {
+                rowsDone += 1
+                if rowsDone < rowCount { writeCounter() }
+            } else {
+                stage += 1
+            }
+        }
+        bytesHandedOut += written
+        return written
     }
 }

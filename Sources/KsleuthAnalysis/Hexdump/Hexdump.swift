@@ -59,6 +59,10 @@ public struct Hexdump: Sendable, Hashable {
     public var problems: [String]
     /// For a KASAN shadow dump: bytes of memory one shadow byte stands for (8 generic, 16 tags).
     public var shadowGranule: Int?
+    /// Whether rows of the dump were left unread.
+    ///
+    /// Rows past the bytes kept, or after the end of a report cut at its cap; ``problems`` says which.
+    public var isCut: Bool
 
     public init(
         form: HexdumpRow.Form, label: String?, baseAddress: UInt64?, baseOffset: Int, bytes: [UInt8?],
@@ -79,6 +83,7 @@ public struct Hexdump: Sendable, Hashable {
         self.addressesHashed = addressesHashed
         self.problems = problems
         self.shadowGranule = nil
+        self.isCut = false
     }
 
     /// How many bytes could not be read or were not printed.

@@ -102,14 +102,15 @@ public struct HexdumpAssembler: Sendable {
                 if let index = row.markerIndex, marker == nil { marker = bytes.count + index }
                 bytes += row.bytes.prefix(max(0, maximumBytes - bytes.count))
             }
-            if rows.reduce(0, { $0 + $1.bytes.count }) > maximumBytes {
-                problems.append("dump longer than \(maximumBytes) bytes; the rest was not kept")
-            }
-            return Hexdump(
+            let cut = rows.reduce(0, { $0 + $1.bytes.count }) > maximumBytes
+            if cut { problems.append("dump longer than \(maximumBytes) bytes; the rest was not kept") }
+            var dump = Hexdump(
                 form: form, label: rows[0].label, baseAddress: nil, baseOffset: 0, bytes: bytes, sections: [],
                 groupSize: rows[0].groupSize, markerIndex: marker, rows: Array(rows.prefix(4096)),
                 firstLine: rows.first?.lineNumber, lastLine: rows.last?.lineNumber, addressesHashed: false,
                 problems: problems)
+            dump.isCut = cut
+            return dump
         }
     }
 
@@ -124,7 +125,8 @@ public struct HexdumpAssembler: Sendable {
         for (row, position) in zip(rows, positions) {
             end = max(end, Int(clamping: position - base) + row.bytes.count)
         }
-        if end > maximumBytes { problems.append("dump spans more than \(maximumBytes) bytes; the rest was not kept") }
+        let cut = end > maximumBytes
+        if cut { problems.append("dump spans more than \(maximumBytes) bytes; the rest was not kept") }
         var bytes = [UInt8?](repeating: nil, count: min(end, maximumBytes))
         var covered = [Bool](repeating: false, count: bytes.count)
         for (row, position) in zip(rows, positions) {
@@ -149,11 +151,13 @@ public struct HexdumpAssembler: Sendable {
                 "bytes \(HexText.format(UInt64(start) + (form == .offset ? base : 0)))-"
                     + "\(HexText.format(UInt64(index - 1) + (form == .offset ? base : 0))) not printed (rows missing)")
         }
-        return Hexdump(
+        var dump = Hexdump(
             form: form, label: rows[0].label, baseAddress: form == .address ? base : nil,
             baseOffset: form == .offset ? Int(base) : 0, bytes: bytes, sections: [], groupSize: rows[0].groupSize,
             markerIndex: nil, rows: Array(rows.prefix(4096)), firstLine: rows.first?.lineNumber,
             lastLine: rows.last?.lineNumber, addressesHashed: false, problems: problems)
+        dump.isCut = cut
+        return dump
     }
 
     /// The memory bytes one KASAN shadow row covers (128 generic, 256 tag-based), when `rows`
@@ -180,10 +184,13 @@ public struct HexdumpAssembler: Sendable {
 
     /// SLUB's labelled rows: sections in print order.
     func sectioned(_ rows: [HexdumpRow], problems: inout [String]) -> Hexdump {
-        // Real addresses advance by the row length; hashed ones (4.15+) do not.
+        // Real addresses advance by whole rows (more than one when a row is missing); hashed
+        // ones (4.15+) jump anywhere.
         var hashed = false
         for (previous, next) in zip(rows, rows.dropFirst()) where previous.label == next.label {
-            if let a = previous.address, let b = next.address, b != a &+ UInt64(previous.bytes.count) { hashed = true }
+            guard let a = previous.address, let b = next.address else { continue }
+            let row = UInt64(max(1, previous.bytes.count))
+            if !(b > a && b - a <= 1 << 16 && (b - a) % row == 0) { hashed = true }
         }
         var bytes: [UInt8?] = []
         var sections: [Hexdump.Section] = []
@@ -212,13 +219,14 @@ public struct HexdumpAssembler: Sendable {
             }
             bytes += kept
         }
-        if rows.reduce(0, { $0 + $1.bytes.count }) > maximumBytes {
-            problems.append("dump longer than \(maximumBytes) bytes; the rest was not kept")
-        }
-        return Hexdump(
+        let cut = rows.reduce(0, { $0 + $1.bytes.count }) > maximumBytes
+        if cut { problems.append("dump longer than \(maximumBytes) bytes; the rest was not kept") }
+        var dump = Hexdump(
             form: .labelled, label: nil, baseAddress: hashed ? nil : rows[0].address, baseOffset: 0, bytes: bytes,
             sections: sections, groupSize: rows[0].groupSize, markerIndex: nil, rows: Array(rows.prefix(4096)),
             firstLine: rows.first?.lineNumber, lastLine: rows.last?.lineNumber, addressesHashed: hashed,
             problems: problems)
+        dump.isCut = cut
+        return dump
     }
 }

@@ -47,6 +47,7 @@ extension Hexdump {
         }
         object["data"] = .string(HexText.bytes(bytes.prefix(Self.shownBytes)))
         if bytes.count > Self.shownBytes { object["data_cut"] = .bool(true) }
+        if isCut { object["cut"] = .bool(true) }
         if !problems.isEmpty { object["problems"] = .list(problems.prefix(16).map { .string($0) }) }
         return object
     }

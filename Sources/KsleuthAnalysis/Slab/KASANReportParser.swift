@@ -2,17 +2,27 @@
 
 /// Reads a KASAN report (4.4 - 6.18 spellings, `../shared/reference/kasan-kfence-ubsan.md` §1)
 /// and decodes the shadow byte under its `^` marker.
+///
+/// Besides today's `The buggy address belongs to the object at …` lines it reads the 4.6 - 4.10
+/// `kasan_object_err()` shape: `Object at ffff88000b67a3c0, in cache kmalloc-64 size: 64`, then
+/// `Allocated:` / `Freed:` with `PID = 144` and `[<ffffffff810245ea>] save_stack_trace+0x2a/0x50`
+/// frames. A wild or user access names its address, not a function: `BUG: KASAN:
+/// wild-memory-access on address 0000ffff00013138`.
 public enum KASANReportParser {
-    static let header = LinePattern(#"^BUG: KASAN: ([\w-]+) (?:in|on address) (\S+)(?: at addr ([0-9a-f]+))?"#)
+    static let header = LinePattern(
+        #"^BUG: KASAN: ([\w-]+) (?:in (\S+)(?: at addr ([0-9a-f]+))?|on address ([0-9a-f]+))"#)
+    /// `by task %s/%d`: the comm may hold spaces (`bgExecutor #3/8262`).
     static let access = LinePattern(
-        #"^(Read|Write) (?:of size (\d+) )?(?:at addr ([0-9a-f]+) )?by task (\S+)"#)
-    static let free = LinePattern(#"^Free of addr ([0-9a-f]+) by task (\S+)"#)
+        #"^(Read|Write) (?:of size (\d+) )?(?:at addr ([0-9a-f]+) )?by task (.+?/\d+)\s*$"#)
+    static let free = LinePattern(#"^Free of addr ([0-9a-f]+) by task (.+?/\d+)\s*$"#)
     static let object = LinePattern(#"^The buggy address belongs to the object at ([0-9a-f]+)"#)
+    /// 4.6 - 4.10 kasan_object_err(): `Object at %p, in cache %s size: %d` (4.6 without the size).
+    static let oldObject = LinePattern(#"^Object at ([0-9a-f]+), in cache (\S+?)(?: size: (\d+))?\s*$"#)
     static let cache = LinePattern(#"which belongs to the cache (\S+) of size (\d+)"#)
     static let located = LinePattern(
         #"^The buggy address is located (\d+) bytes (inside|to the left|to the right) of"#)
     static let region = LinePattern(#"^(?:allocated |freed )?(\d+)-byte region \[([0-9a-f]+), ([0-9a-f]+)\)"#)
-    static let task = LinePattern(#"^(Allocated|Freed) by task (\d+)"#)
+    static let task = LinePattern(#"^(Allocated|Freed)(?: by task (\d+)|:$)"#)
 
     /// The report in `lines`, if they hold a `BUG: KASAN:` header.
     public static func parse(_ lines: [String], version: KernelVersion?) -> KASANReport? {
@@ -29,7 +39,8 @@ public enum KASANReportParser {
             if report == nil {
                 if let groups = header.captures(line), let type = groups[0] {
                     report = KASANReport(
-                        bugType: type, function: groups[1], address: header.hex(groups, 2), legend: [])
+                        bugType: type, function: groups[1], address: header.hex(groups, 2) ?? header.hex(groups, 3),
+                        legend: [])
                 }
                 continue
             }
@@ -64,6 +75,10 @@ public enum KASANReportParser {
                     report?.cache = more[0]
                     report?.objectSize = cache.integer(more, 1)
                 }
+            } else if let groups = oldObject.captures(line) {
+                report?.objectStart = oldObject.hex(groups, 0)
+                report?.cache = groups[1]
+                report?.objectSize = oldObject.integer(groups, 2)
             } else if let groups = cache.captures(line) {
                 report?.cache = groups[0]
                 report?.objectSize = cache.integer(groups, 1)
@@ -75,11 +90,8 @@ public enum KASANReportParser {
                 if report?.objectStart == nil { report?.objectStart = region.hex(groups, 1) }
             } else if let groups = task.captures(line) {
                 pendingTrack = groups[0]
-            } else if let kind = pendingTrack, !line.isEmpty, !line.hasPrefix("kasan_"), !line.hasPrefix("stack_trace"),
-                !line.hasPrefix("save_stack"), !line.hasPrefix("set_track"), !line.hasPrefix("____kasan"),
-                !line.hasPrefix("__kasan")
-            {
-                let frame = String(line.split(separator: " ").first ?? "")
+            } else if let kind = pendingTrack, !line.isEmpty {
+                let frame = Self.function(ofFrame: line)
                 if kind == "Allocated", report?.allocatedBy == nil, isCaller(frame) { report?.allocatedBy = frame }
                 if kind == "Freed", report?.freedBy == nil, isCaller(frame) { report?.freedBy = frame }
                 if report?.allocatedBy != nil && kind == "Allocated" || report?.freedBy != nil && kind == "Freed" {
@@ -95,9 +107,19 @@ public enum KASANReportParser {
         return result
     }
 
-    /// Allocation-track frames that are not the allocator itself.
+    /// The `function+0x…/0x…` of a stack line: ` kasan_kmalloc+0xf0/0x1c8` or
+    /// `[<ffffffff811ba2e2>] inotify_handle_event+0x72/0x150` (before 4.11).
+    static func function(ofFrame line: String) -> String {
+        let tokens = line.split(separator: " ")
+        return String(tokens.first { $0.contains("+0x") } ?? tokens.first ?? "")
+    }
+
+    /// Allocation-track frames that are neither the allocator nor KASAN's stack saving.
     static func isCaller(_ frame: String) -> Bool {
-        let allocator = ["kmalloc", "kmem_cache_alloc", "__kmalloc", "kfree", "kmem_cache_free", "slab_", "__slab"]
+        let allocator = [
+            "kmalloc", "kmem_cache_alloc", "__kmalloc", "kfree", "kmem_cache_free", "slab_", "__slab", "kasan_",
+            "__kasan", "____kasan", "stack_trace", "save_stack", "set_track",
+        ]
         return frame.contains("+0x") && !allocator.contains { frame.hasPrefix($0) }
     }
 

@@ -21,6 +21,15 @@ public struct SLUBCorruption: Sendable, Hashable {
     public var explanation: String
     /// How the offsets were found (`addresses`, `report-offsets`, `dump-scan`).
     public var method: String?
+    /// The addresses of the first and last corrupted byte as the report printed them (`INFO: 0x…-0x…`),
+    /// when they are real addresses (before 4.15, or with `no_hash_pointers`).
+    public var firstAddress: UInt64?
+    public var lastAddress: UInt64?
+    /// Whether the printed dump holds, at `firstOffset`, the first byte that differs from what the
+    /// area should hold (`nil` when no dump covers it): the report's line checked against its dump.
+    public var dumpAgrees: Bool?
+    /// What the dump shows where it disagrees with the report's range, in words.
+    public var dumpNote: String?
 
     /// The JSON shape (`details.slab.corruption`).
     public var detail: DetailValue {
@@ -35,6 +44,10 @@ public struct SLUBCorruption: Sendable, Hashable {
         object["assessment"] = .string(assessment)
         object["explanation"] = .string(explanation)
         if let method { object["method"] = .string(method) }
+        if let firstAddress { object["first_address"] = .string(HexText.format(firstAddress)) }
+        if let lastAddress { object["last_address"] = .string(HexText.format(lastAddress)) }
+        if let dumpAgrees { object["dump_agrees"] = .bool(dumpAgrees) }
+        if let dumpNote { object["dump_note"] = .string(dumpNote) }
         return .object(object)
     }
 }

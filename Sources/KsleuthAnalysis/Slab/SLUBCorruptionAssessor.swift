@@ -35,8 +35,10 @@ public enum SLUBCorruptionAssessor {
             method = "report-offsets"
         }
         var corrupted: [UInt8] = []
+        var scanned: (first: Int, last: Int, bytes: [UInt8])?
         if let dump, let objectIndex {
             if let scan = scan(dump, objectIndex: objectIndex, area: area, overwrite: overwrite) {
+                scanned = scan
                 if first == nil || method == "report-offsets" {
                     if first == nil { method = "dump-scan" }
                     first = first ?? scan.first
@@ -51,6 +53,22 @@ public enum SLUBCorruptionAssessor {
         var corruption = SLUBCorruption(
             area: area, firstOffset: first, lastOffset: last, found: overwrite.found, expected: overwrite.expected,
             objectSize: objectSize, pattern: pattern, assessment: "unknown", explanation: "", method: method)
+        if !report.addressesHashed {
+            corruption.firstAddress = overwrite.start
+            corruption.lastAddress = overwrite.end
+        }
+        if let scanned, let first {
+            corruption.dumpAgrees = scanned.first == first && scanned.bytes.first == overwrite.found
+            if corruption.dumpAgrees == false {
+                corruption.dumpNote =
+                    "the dump's first byte that differs from \(HexText.format(UInt64(overwrite.expected), digits: 2)) "
+                    + "is at object offset \(scanned.first), the report says \(first)"
+            } else if let last, scanned.last != last {
+                corruption.dumpNote =
+                    "the dump's last differing byte is at object offset \(scanned.last), the report's range ends "
+                    + "at \(last)"
+            }
+        }
         explain(&corruption, report: report)
         return corruption
     }

@@ -22,7 +22,8 @@ public struct SlabForensicsAnalyzer: IncidentAnalyzer {
         let texts = incident.lines.map(\.text)
         let context = LogContext(incident: incident)
         let found = AddressExtractor.extract(lines)
-        let dumps = HexdumpAssembler().dumps(in: lines).filter(Self.isReported)
+        var dumps = HexdumpAssembler().dumps(in: lines).filter(Self.isReported)
+        Self.noteCut(&dumps, of: incident)
         let wide = found.contains { $0.value > 0xffff_ffff } || dumps.contains { $0.form == .raw && $0.groupSize == 8 }
         let architecture = context.architecture ?? (wide ? .amd64 : .arm32)
         let classifier = AddressClassifier(
@@ -68,6 +69,18 @@ public struct SlabForensicsAnalyzer: IncidentAnalyzer {
                     return classification.detail(source: entry.source, wordSize: architecture.wordSize)
                 })
             incident.details["address_layout"] = .string(classifier.layout.name)
+        }
+    }
+
+    /// Names, on a dump that runs to the last line of a report cut at its cap, that the rows
+    /// after it were not read: a 1 GB dump gives the rows that fit in one report, and says so.
+    static func noteCut(_ dumps: inout [Hexdump], of incident: Incident) {
+        guard incident.isTruncated, let last = incident.lines.last?.number else { return }
+        for index in dumps.indices where dumps[index].lastLine == last {
+            dumps[index].isCut = true
+            dumps[index].problems.append(
+                "the report was cut after line \(last) (\(incident.truncationReason ?? "its cap")): the dump may go "
+                    + "on, and its rows after that line were not decoded")
         }
     }
 

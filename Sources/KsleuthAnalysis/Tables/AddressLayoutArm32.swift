@@ -20,7 +20,8 @@ extension AddressLayout {
             Range(0xfff0_0000, 0xfffd_ffff, .fixmap, "fixmap"),
             Range(0xfffe_0000, 0xfffe_ffff, .hole, "unused"),
             Range(0xffff_0000, 0xffff_0fff, .vectors, "high vectors page"),
-            Range(0xffff_1000, 0xffff_ffff, .vectors, "vector stubs / copy_user_page / reserved"),
+            Range(0xffff_1000, 0xffff_7fff, .vectors, "vector stubs page and reserved"),
+            Range(0xffff_8000, 0xffff_ffff, .vectors, "copy_user_page / cache-aliasing mappings"),
         ])
 
     /// 32-bit arm with the 3G/1G split, 4.x - 6.x: VMALLOC_END 0xff800000, lowmem ceiling 0xef800000.
@@ -40,6 +41,7 @@ extension AddressLayout {
             Range(0xffc8_0000, 0xffef_ffff, .fixmap, "fixmap"),
             Range(0xfff0_0000, 0xfffe_ffff, .hole, "unused"),
             Range(0xffff_0000, 0xffff_0fff, .vectors, "high vectors page"),
-            Range(0xffff_1000, 0xffff_ffff, .vectors, "vector stubs / copy_user_page / reserved"),
+            Range(0xffff_1000, 0xffff_7fff, .vectors, "vector stubs page and reserved"),
+            Range(0xffff_8000, 0xffff_ffff, .vectors, "copy_user_page / cache-aliasing mappings"),
         ])
 }

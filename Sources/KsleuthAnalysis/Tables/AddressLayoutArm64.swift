@@ -19,7 +19,10 @@ extension AddressLayout {
         ranges: arm64LowerHalf(vaBits: 48) + [
             Range(0xffff_0000_0000_0000, 0xffff_0000_07ff_ffff, .modules, "modules"),
             Range(0xffff_0000_0800_0000, 0xffff_7dff_bffe_ffff, .vmalloc, "vmalloc (kernel image at its start)"),
-            Range(0xffff_7dff_bfff_0000, 0xffff_7dff_fedf_ffff, .fixmap, "fixmap and guard gaps"),
+            Range(
+                0xffff_7dff_bfff_0000, 0xffff_7dff_febf_ffff, .fixmap,
+                "fixmap (below FIXADDR_TOP) and the gap above vmalloc"),
+            Range(0xffff_7dff_fec0_0000, 0xffff_7dff_fedf_ffff, .hole, "2 MB guard between FIXADDR_TOP and PCI I/O"),
             Range(0xffff_7dff_fee0_0000, 0xffff_7dff_ffdf_ffff, .pciIO, "PCI I/O"),
             Range(0xffff_7dff_ffe0_0000, 0xffff_7dff_ffff_ffff, .hole, "guard"),
             Range(0xffff_7e00_0000_0000, 0xffff_7fff_ffff_ffff, .vmemmap, "vmemmap"),
@@ -33,7 +36,10 @@ extension AddressLayout {
         ranges: arm64LowerHalf(vaBits: 39) + [
             Range(0xffff_ff80_0000_0000, 0xffff_ff80_07ff_ffff, .modules, "modules"),
             Range(0xffff_ff80_0800_0000, 0xffff_ffbe_bffe_ffff, .vmalloc, "vmalloc (kernel image at its start)"),
-            Range(0xffff_ffbe_bfff_0000, 0xffff_ffbe_fedf_ffff, .fixmap, "fixmap and guard gaps"),
+            Range(
+                0xffff_ffbe_bfff_0000, 0xffff_ffbe_febf_ffff, .fixmap,
+                "fixmap (below FIXADDR_TOP) and the gap above vmalloc"),
+            Range(0xffff_ffbe_fec0_0000, 0xffff_ffbe_fedf_ffff, .hole, "2 MB guard between FIXADDR_TOP and PCI I/O"),
             Range(0xffff_ffbe_fee0_0000, 0xffff_ffbe_ffdf_ffff, .pciIO, "PCI I/O"),
             Range(0xffff_ffbe_ffe0_0000, 0xffff_ffbe_ffff_ffff, .hole, "guard"),
             Range(0xffff_ffbf_0000_0000, 0xffff_ffbf_ffff_ffff, .vmemmap, "vmemmap"),
@@ -49,7 +55,10 @@ extension AddressLayout {
             Range(0xffff_8000_0000_0000, 0xffff_8000_07ff_ffff, .bpfJit, "BPF JIT region"),
             Range(0xffff_8000_0800_0000, 0xffff_8000_0fff_ffff, .modules, "modules"),
             Range(0xffff_8000_1000_0000, 0xffff_fdff_bffe_ffff, .vmalloc, "vmalloc (kernel image at its start)"),
-            Range(0xffff_fdff_bfff_0000, 0xffff_fdff_febf_ffff, .fixmap, "fixmap and guard gaps"),
+            Range(
+                0xffff_fdff_bfff_0000, 0xffff_fdff_fe9f_ffff, .fixmap,
+                "fixmap (below FIXADDR_TOP) and the gap above vmalloc"),
+            Range(0xffff_fdff_fea0_0000, 0xffff_fdff_febf_ffff, .hole, "2 MB guard between FIXADDR_TOP and PCI I/O"),
             Range(0xffff_fdff_fec0_0000, 0xffff_fdff_ffbf_ffff, .pciIO, "PCI I/O"),
             Range(0xffff_fdff_ffc0_0000, 0xffff_fdff_ffdf_ffff, .hole, "guard"),
             Range(0xffff_fdff_ffe0_0000, 0xffff_ffff_ffdf_ffff, .vmemmap, "vmemmap"),
@@ -65,7 +74,10 @@ extension AddressLayout {
             Range(0xffff_ffc0_0000_0000, 0xffff_ffc0_07ff_ffff, .bpfJit, "BPF JIT region"),
             Range(0xffff_ffc0_0800_0000, 0xffff_ffc0_0fff_ffff, .modules, "modules"),
             Range(0xffff_ffc0_1000_0000, 0xffff_fffe_bffe_ffff, .vmalloc, "vmalloc (kernel image at its start)"),
-            Range(0xffff_fffe_bfff_0000, 0xffff_fffe_febf_ffff, .fixmap, "fixmap and guard gaps"),
+            Range(
+                0xffff_fffe_bfff_0000, 0xffff_fffe_fe9f_ffff, .fixmap,
+                "fixmap (below FIXADDR_TOP) and the gap above vmalloc"),
+            Range(0xffff_fffe_fea0_0000, 0xffff_fffe_febf_ffff, .hole, "2 MB guard between FIXADDR_TOP and PCI I/O"),
             Range(0xffff_fffe_fec0_0000, 0xffff_fffe_ffbf_ffff, .pciIO, "PCI I/O"),
             Range(0xffff_fffe_ffc0_0000, 0xffff_fffe_ffdf_ffff, .hole, "guard"),
             Range(0xffff_fffe_ffe0_0000, 0xffff_ffff_ffdf_ffff, .vmemmap, "vmemmap"),

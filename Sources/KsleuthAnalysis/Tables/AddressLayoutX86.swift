@@ -21,7 +21,8 @@ extension AddressLayout {
         Range(0xffff_ffff_c000_0000, 0xffff_ffff_feff_ffff, .modules, "module mapping space"),
         Range(0xffff_ffff_ff00_0000, 0xffff_ffff_ff5f_ffff, .fixmap, "fixmap"),
         Range(0xffff_ffff_ff60_0000, 0xffff_ffff_ff60_0fff, .vsyscall, "legacy vsyscall page"),
-        Range(0xffff_ffff_ff60_1000, 0xffff_ffff_ffff_ffff, .hole, "unused top hole"),
+        Range(0xffff_ffff_ff60_1000, 0xffff_ffff_ffdf_ffff, .hole, "unused (the 3.x vsyscall area above the page)"),
+        Range(0xffff_ffff_ffe0_0000, 0xffff_ffff_ffff_ffff, .hole, "unused top hole"),
     ]
 
     /// x86_64 2.6.32 - 3.x (RHEL6/7): direct map at 0xffff880000000000.
@@ -99,8 +100,12 @@ extension AddressLayout {
             Range(0xffff_fc00_0000_0000, 0xffff_fdff_ffff_ffff, .hole, "unused hole"),
         ] + x86Top, poisonPointerDelta: 0xdead_0000_0000_0000)
 
-    /// i386 with the default 3G/1G split: lowmem up to ~896 MB, vmalloc and modules above it,
-    /// pkmap, LDT, cpu_entry_area and fixmap stacked below the top (boundaries approximate).
+    /// i386 with the default 3G/1G split.
+    ///
+    /// Lowmem up to ~896 MB, an 8 MB gap, then vmalloc and modules with pkmap, LDT,
+    /// cpu_entry_area and fixmap stacked below the top. Where vmalloc
+    /// ends depends on NR_CPUS and HIGHMEM (PKMAP_BASE, CPU_ENTRY_AREA_BASE), so the map does
+    /// not draw a boundary there.
     public static let i386 = AddressLayout(
         name: "i386-3g1g", architecture: .i386, releases: "2.6 - 6.x, CONFIG_PAGE_OFFSET 0xc0000000",
         source: "asm/page_32_types.h, pgtable_32_types.h (4.19); high_memory and vmalloc= change the boundaries",
@@ -109,8 +114,8 @@ extension AddressLayout {
             Range(0x1000, 0xbfff_ffff, .user, "user space"),
             Range(0xc000_0000, 0xf7ff_ffff, .lowmem, "lowmem (direct map, up to ~896 MB)"),
             Range(0xf800_0000, 0xf87f_ffff, .hole, "8 MB gap after high_memory"),
-            Range(0xf880_0000, 0xff7f_ffff, .vmalloc, "vmalloc/ioremap and modules"),
-            Range(0xff80_0000, 0xffff_efff, .fixmap, "pkmap / LDT / cpu_entry_area / fixmap (stacked below the top)"),
-            Range(0xffff_f000, 0xffff_ffff, .hole, "top page"),
+            Range(
+                0xf880_0000, 0xffff_ffff, .vmalloc,
+                "vmalloc/ioremap and modules, then pkmap / LDT / cpu_entry_area / fixmap stacked below the top"),
         ])
 }

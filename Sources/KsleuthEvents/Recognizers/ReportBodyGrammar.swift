@@ -16,6 +16,9 @@ enum ReportBodyGrammar {
             #"Backtrace:"#, #"Exception stack"#, #"Stack:"#, #"Code: "#, #"Workqueue: "#, #"Process "#, #"Pid: "#,
             #"RIP: "#, #"EIP: "#, #"IP: "#, #"RSP: "#, #"[RE](?:[ABCD]X|[SD]I|[BS]P|IP): "#, #"R\d+ ?: "#,
             #"[CDEFGS]S: "#,
+            // i386 show_registers before 2.6.25: "EFLAGS: 00010002   (2.6.20-rc1 #383)", "EIP is at …",
+            // lowercase "eax: … ebx: …", "esi: …", "ds: 007b   es: 007b …"
+            #"EFLAGS: "#, #"EIP is at "#, #"e(?:ax|si): [0-9a-f]{8} "#, #"ds: [0-9a-f]{4} "#,
             #"CR\d: "#, #"DR\d: "#, #"PKRU: "#, #"ORIG_[RE]AX"#, #"#PF: "#, #"PGD [0-9a-f]"#, #"P4D "#, #"PUD "#,
             #"PMD "#, #"PTE "#, #"Thread overran stack"#, #"Kernel panic"#, #"Kernel Offset: "#, #"---\[ end "#,
             #"Rebooting in "#, #"SMP: stopping"#, #"CPU features: "#, #"Memory Limit: "#, #"Dumping ftrace buffer"#,
@@ -42,6 +45,9 @@ enum ReportBodyGrammar {
             // sanitizers, bad page, list debugging
             #"(?:INFO|BUG|WARNING|KASAN|KFENCE|KMSAN|KCSAN|UBSAN): "#, #"==+"#, #"The buggy address"#,
             #"Memory state around"#, #"Allocated by "#, #"Freed by "#, #"Last potentially"#, #"Second to last"#,
+            // KASAN 4.6 - 4.10 kasan_object_err(): "Object at ffff88000b67a3c0, in cache kmalloc-64 size: 64",
+            // "Allocated:" / "Freed:", "PID = 144"
+            #"Object at [0-9a-f]+, in cache "#, #"(?:Allocated|Freed):$"#, #"PID = \d+$"#,
             #"Uninit was "#, #"Local variable "#, #"(?:Read|Write) (?:of size|at addr)"#, #"Pointer tag: "#,
             #"(?:read|write)(?: \(marked\))? to "#,
             #"value changed: "#, #"Reported by Kernel Concurrency"#, #"Out-of-bounds (?:read|write)"#,
@@ -49,6 +55,11 @@ enum ReportBodyGrammar {
             #"page:"#, #"page dumped because"#, #"flags: "#, #"raw: "#, #"head: "#, #"memcg:"#, #"page_type: "#,
             #"anon flags"#, #"index:"#, #"page_owner (?:tracks|info)"#, #"page last (?:allocated|free)"#,
             #"(?:list_(?:add|del)|list_add double add)"#,
+            // SLAB (mm/slab.c) check_poison_obj / print_objinfo / dump_line, verify_redzone_free's words
+            #"Redzone: 0x"#, #"Last user: "#, #"[0-9a-f]{3}: [0-9a-f]{2}(?: |$)"#, #"(?:Prev|Next) obj: start="#,
+            #"Single bit error detected"#, #"Run (?:memtest86|a memory test)"#, #"[0-9a-f]{8,16}: redzone 1:0x"#,
+            // LKL's show_stack (arch/lkl): "Linux Kernel Library Stack Trace:", "#19 [<0x000000000054b0cc>] …"
+            #"Linux Kernel Library Stack Trace:"#, #"#\d+ \[<0x[0-9a-f]+>\] "#,
             #"(?:Object|Redzone|Padding|Bytes b4) +\(?(?:0x)?[0-9a-f]+\)?: "#,
             // KASAN's shadow rows, the buggy one marked ">", and buddy lines of non-NUMA builds.
             #">?[0-9a-f]{8,16}: [0-9a-f]{2} "#, #"[A-Za-z0-9]+: \d+\*\d+kB"#, #"Slab 0x"#, #"FIX "#,
