@@ -102,7 +102,7 @@ enum IncidentJSON {
         json.key("address")
         if let address = frame.address { json.string("0x" + String(address, radix: 16)) } else { json.null() }
         json.key("function")
-        json.string(frame.function)
+        if frame.function.isEmpty { json.null() } else { json.string(frame.function) }
         json.key("offset")
         if let offset = frame.offset { json.integer(offset) } else { json.null() }
         json.key("size")

@@ -128,4 +128,54 @@ struct CallTraceTests {
         let nested = CallTrace.parse(Array(repeating: "<IRQ>", count: 10_000) + [" f+0x1/0x2"])
         #expect(nested.frames.first?.section == .irq)
     }
+
+    @Test("3.x x86: the first interrupt frame on the <IRQ> line itself")
+    func markerAndFrameOnOneLine() {
+        let trace = CallTrace.parse([
+            "Call Trace:", " <IRQ>  [<ffffffff81656735>] dump_stack+0x19/0x1b",
+            " [<ffffffff8105d670>] warn_slowpath_common+0x70/0xa0", " <EOI>",
+            " [<ffffffff8166bbe9>] system_call_fastpath+0x16/0x1b",
+        ])
+        #expect(trace.frames.map(\.function) == ["dump_stack", "warn_slowpath_common", "system_call_fastpath"])
+        #expect(trace.frames.map(\.section) == [.irq, .irq, .task])
+        #expect(trace.frames.first?.address == 0xffff_ffff_8165_6735)
+    }
+
+    @Test("s390: the parenthesised first frame, an address-only frame, and the last breaking event apart")
+    func s390Trace() throws {
+        let trace = CallTrace.parse([
+            "Call Trace:", "([<000003ff8086d036>] will_oops_init+0x36/0x1000 [will_oops])",
+            " [<000000000010014e>] do_one_initcall+0xce/0x160", " [<000003fffd4a1d92>] 0x3fffd4a1d92",
+            "Last Breaking-Event-Address:", " [<000003ff8086d036>] will_oops_init+0x36/0x1000 [will_oops]",
+        ])
+        #expect(trace.frames.map(\.function) == ["will_oops_init", "do_one_initcall", ""])
+        #expect(
+            trace.frames[0].module == "will_oops" && trace.frames[0].offset == 0x36 && trace.frames[0].size == 0x1000)
+        #expect(trace.frames[2].address == 0x3ff_fd4a_1d92)
+        // An address followed by a name without an offset is no frame (`handlers:` of a spurious irq).
+        #expect(frames("[<0000000013155f90>] usb_hcd_irq").isEmpty)
+    }
+
+    @Test("sanitizer-style numbered frames of the Linux Kernel Library")
+    func numberedFrames() throws {
+        let frame = try #require(
+            frames(
+                "    #4 0x0000000000a60a36 in __hidinput_change_resolution_multipliers /src/lkl/drivers/hid/hid-input.c:0:31"
+            ).first)
+        #expect(frame.function == "__hidinput_change_resolution_multipliers")
+        #expect(frame.address == 0xa6_0a36)
+        #expect(frame.file == "/src/lkl/drivers/hid/hid-input.c" && frame.line == nil)
+        let located = try #require(
+            frames("    #5 0x0000000000a4b8dc in hidinput_connect /src/hid-input.c:1615:7").first)
+        #expect(located.line == 1615)
+    }
+
+    @Test("decode_stacktrace.sh frames: func (file:line …) and arm64's (T) mark")
+    func decodedFrames() throws {
+        let single = try #require(frames("__switch_to (arch/arm64/kernel/process.c:740) (T)").first)
+        #expect(single.function == "__switch_to" && single.file == "arch/arm64/kernel/process.c" && single.line == 740)
+        let inlined = try #require(frames("__schedule (kernel/sched/core.c:5404 kernel/sched/core.c:6790)").first)
+        #expect(inlined.function == "__schedule" && inlined.line == 6790)
+        #expect(frames("schedule (/home/build/sd-fuse_rk3528/").isEmpty)
+    }
 }

@@ -61,6 +61,9 @@ public final class CrashIdentityAnalyzer: IncidentAnalyzer {
         if incident.isTruncated, outcome.corruptionReason == nil, outcome.title.hasSuffix(" in corrupted") {
             outcome.corruptionReason = "the report is truncated"
         }
+        if incident.truncationReason == Incident.headerNotInLog, outcome.corruptionReason == nil {
+            outcome.corruptionReason = Incident.headerNotInLog
+        }
         let title = normalizer.normalize(outcome.title)
         var alternatives: [String] = []
         for alternative in outcome.alternativeTitles.map(normalizer.normalize)
@@ -85,7 +88,8 @@ public final class CrashIdentityAnalyzer: IncidentAnalyzer {
     /// named after the faulting function when there is one.
     private func fallback(_ incident: Incident, trace: CallTrace) -> TitleBuilder.Outcome {
         var title = incident.title
-        if !title.contains(" in "), let frame = trace.faultingFrame ?? trace.frames.first(where: \.isReliable) {
+        let named = trace.frames.first { $0.isReliable && !$0.function.isEmpty }
+        if !title.contains(" in "), let frame = trace.faultingFrame ?? named {
             title += " in " + FrameNames.strippingSyscallPrefix(String(frame.baseFunction))
         }
         return TitleBuilder.Outcome(title: title, alternativeTitles: [], corruptionReason: nil)

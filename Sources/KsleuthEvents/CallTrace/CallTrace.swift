@@ -1,5 +1,7 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
+import KsleuthPatterns
+
 /// The frames of an incident's call traces, in the order printed, with the faulting
 /// instruction's frame (`RIP:`, `pc :`, `PC is at`, `NIP`, `epc :`, `era :`) apart.
 public struct CallTrace: Sendable, Hashable {
@@ -31,18 +33,35 @@ public struct CallTrace: Sendable, Hashable {
         var trace = CallTrace()
         var sections: [StackFrame.Section] = []
         var pendingCaller: StackFrame?
+        var afterBreakingEvent = false
+        func enter(_ marker: FrameGrammar.SectionMarker) {
+            switch marker {
+            case .enter(let section):
+                if sections.count < 16 { sections.append(section) } else { sections[sections.count - 1] = section }
+            case .leave:
+                if !sections.isEmpty { sections.removeLast() }
+            case .task:
+                sections.removeAll()
+            }
+        }
         for (index, text) in lines.enumerated() {
-            let bytes = Array(text.utf8)
+            var bytes = Array(text.utf8)
             if let marker = FrameGrammar.sectionMarker(bytes) {
-                switch marker {
-                case .enter(let section):
-                    if sections.count < 16 { sections.append(section) } else { sections[sections.count - 1] = section }
-                case .leave:
-                    if !sections.isEmpty { sections.removeLast() }
-                case .task:
-                    sections.removeAll()
-                }
+                enter(marker)
                 continue
+            }
+            if let (marker, rest) = FrameGrammar.leadingSectionMarker(bytes) {
+                enter(marker)
+                bytes = rest
+            }
+            // s390's last branch before the fault is a register, not a caller.
+            if text.containsASCII("Last Breaking-Event-Address:") {
+                afterBreakingEvent = true
+                continue
+            }
+            if afterBreakingEvent {
+                afterBreakingEvent = false
+                if !FrameGrammar.frames(in: bytes).isEmpty { continue }
             }
             let section = sections.last ?? .task
             if trace.faultingFrame == nil, var frame = FrameGrammar.programCounterFrame(bytes) {

@@ -54,6 +54,20 @@ public enum FrameGrammar {
         return nil
     }
 
+    /// The section marker that opens `line` and the frame text after it, as 3.x x86 printed
+    /// the first frame of an interrupt stack: ` <IRQ>  [<ffffffff81656735>] dump_stack+0x19/0x1b`.
+    public static func leadingSectionMarker(_ line: [UInt8]) -> (marker: SectionMarker, rest: [UInt8])? {
+        var reader = ByteReader(line)
+        reader.skipBlanks()
+        guard reader.peek == UInt8(ascii: "<") else { return nil }
+        for (text, marker) in markers where reader.hasPrefix(Array(text.utf8)) {
+            let end = reader.position + text.utf8.count
+            guard end < line.count, line[end] == 0x20 || line[end] == 0x09 else { continue }
+            return (marker, Array(line[end...]))
+        }
+        return nil
+    }
+
     private static let programCounterKeys: [[UInt8]] = [
         "RIP: ", "EIP: ", "IP: ", "pc : ", "PC is at ", "NIP [", "NIP: ", "NIP ", "epc : ", "epc   : ", "era : ",
         "ERA: ", "Krnl PSW : ",
@@ -91,6 +105,20 @@ public enum FrameGrammar {
         return frame
     }
 
+    /// Whether `line` can only come from inside a crash report.
+    ///
+    /// A program-counter line, a trace header, a named frame or the `Code:` bytes: a log whose
+    /// first lines are such is the tail of a report whose header it lost.
+    public static func startsReportTail(_ line: [UInt8]) -> Bool {
+        var reader = ByteReader(line)
+        reader.skipBlanks()
+        for header in ["Call Trace:", "Call trace:", "Code: "] where reader.hasPrefix(Array(header.utf8)) {
+            return true
+        }
+        if programCounterFrame(line) != nil { return true }
+        return frames(in: line).frames.contains { !$0.function.isEmpty }
+    }
+
     /// The frames of `line`; empty when the line is no frame line.
     public static func frames(in line: [UInt8]) -> LineFrames {
         var reader = ByteReader(line)
@@ -123,6 +151,16 @@ public enum FrameGrammar {
             }
         }
         reader.skipBlanks()
+        // A frame the unwinder could not name: "[<000003fffd4a1d92>] 0x3fffd4a1d92".
+        if let address, let frame = readAddressOnly(&reader, address: address) {
+            result.frames.append(StackFrame(address: frame, function: "", isReliable: reliable))
+            return result
+        }
+        // Sanitizer-style frames (LKL): "#4 0x0000000000a60a36 in func path/file.c:0:31".
+        if address == nil, let frame = readNumberedFrame(&reader) {
+            result.frames.append(frame)
+            return result
+        }
         // arm32: "(func+0x4c/0x60) from [<c00405a4>] (caller+0x1c/0x28)".
         if reader.peek == UInt8(ascii: "(") {
             reader.position += 1
@@ -156,6 +194,15 @@ public enum FrameGrammar {
             caller.isReliable = reliable
             result.frames.append(callee)
             result.caller = caller
+            return result
+        }
+        reader.position = mark
+        // decode_stacktrace.sh: "__schedule (kernel/sched/core.c:5404 kernel/sched/core.c:6790) (T)".
+        if let frame = readDecodedFrame(&reader) {
+            var frame = frame
+            frame.address = address
+            frame.isReliable = reliable
+            result.frames.append(frame)
             return result
         }
         reader.position = mark
@@ -239,6 +286,64 @@ public enum FrameGrammar {
             return nil
         }
         return StackFrame(function: String(decoding: reader.bytes[start..<reader.position], as: UTF8.self))
+    }
+
+    /// The address an unnamed frame repeats after its bracketed one (`0x3fffd4a1d92`), or the
+    /// bracketed address itself when nothing follows; `nil` when text follows.
+    private static func readAddressOnly(_ reader: inout ByteReader, address: UInt64) -> UInt64? {
+        let mark = reader.position
+        if reader.peek == nil { return address }
+        if reader.skip(Array("0x".utf8)), let value = reader.readDigits(radix: 16) {
+            reader.skipBlanks()
+            if reader.peek == nil { return value }
+        }
+        reader.position = mark
+        return nil
+    }
+
+    /// `#4 0x0000000000a60a36 in func path/file.c:0:31`, the frames of sanitizer-style
+    /// unwinders (the Linux Kernel Library prints them under `Linux Kernel Library Stack Trace:`).
+    private static func readNumberedFrame(_ reader: inout ByteReader) -> StackFrame? {
+        let mark = reader.position
+        guard reader.skip(Array("#".utf8)), reader.readDigits(radix: 10) != nil, reader.skip(Array(" 0x".utf8)),
+            let address = reader.readDigits(radix: 16), reader.skip(Array(" in ".utf8)),
+            let name = readWord(&reader)
+        else {
+            reader.position = mark
+            return nil
+        }
+        var frame = StackFrame(address: address, function: name.function)
+        reader.skipBlanks()
+        if let (file, line) = readSourceLocation(&reader) {
+            frame.file = file
+            frame.line = line > 0 ? line : nil
+        }
+        return frame
+    }
+
+    /// decode_stacktrace.sh's `func (path/file.c:740)`.
+    ///
+    /// An inlined chain prints several locations (innermost first, the function's own last);
+    /// arm64's unwinder mark (`(T)`, `(P)`, `(L)`) may follow. A line cut short after a whole
+    /// location still gives the frame.
+    private static func readDecodedFrame(_ reader: inout ByteReader) -> StackFrame? {
+        let mark = reader.position
+        guard var frame = readWord(&reader), reader.skip(Array(" (".utf8)) else {
+            reader.position = mark
+            return nil
+        }
+        var locations: [(String, Int)] = []
+        while let location = readSourceLocation(&reader) {
+            locations.append(location)
+            guard reader.skip(Array(" ".utf8)) else { break }
+        }
+        guard let own = locations.last else {
+            reader.position = mark
+            return nil
+        }
+        frame.file = own.0
+        frame.line = own.1
+        return frame
     }
 
     /// `[mod]`, `[mod buildid]`, `path/file.c:12`, `[inline]`, `(unreliable)` after a symbol.

@@ -18,7 +18,8 @@ public struct StackFrame: Sendable, Hashable {
 
     /// The return or program-counter address printed with the frame.
     public var address: UInt64?
-    /// The function's name as printed, compiler suffixes (`.isra.0`, `.cold`) kept.
+    /// The function's name as printed, compiler suffixes (`.isra.0`, `.cold`) kept; empty for a
+    /// frame printed as an address only (`[<000003fffd4a1d92>] 0x3fffd4a1d92`).
     public var function: String
     /// The offset into the function.
     public var offset: UInt64?

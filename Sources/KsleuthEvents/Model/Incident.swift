@@ -21,6 +21,9 @@ public struct Incident: Sendable, Hashable {
     public var isTruncated: Bool
     /// Why it is truncated.
     public var truncationReason: String?
+    /// The truncation reason of a report whose beginning is not in the log: the input starts
+    /// with its tail (registers, `Code:`, frames).
+    public static let headerNotInLog = "the input starts inside the report: its header is not in the log"
     /// The evidence lines, in input order (a noise line in between is not among them).
     public var lines: [EvidenceLine]
     /// The index in `lines` of the header line (after any `cut here` preamble).

@@ -19,6 +19,10 @@ public struct IncidentLimits: Sendable, Hashable {
     /// lines, and ends when its printk context has been silent for this many input lines.
     public var maximumContextLines: Int
 
+    /// How much longer a report may pause after it sent NMIs for backtraces
+    /// (`Sending NMI from CPU 1 to CPUs 2:`): the kernel waits up to 10 s for the answers.
+    public var backtraceWaitMicroseconds: Int64 = 10_000_000
+
     /// The pause that ends a report of `family`.
     public func maximumPause(for family: IncidentFamily) -> Int64 {
         family == .memory ? maximumMemoryReportPauseMicroseconds : maximumPauseMicroseconds

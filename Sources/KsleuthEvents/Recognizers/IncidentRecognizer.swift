@@ -30,6 +30,12 @@ public final class IncidentRecognizer {
     @exclusivity(unchecked) private var contexts: [ReportContext] = []
     @exclusivity(unchecked) private var lastScope = ReportContext.Scope.bare
     @exclusivity(unchecked) private var nextReportID = 0
+    /// Kernel lines read so far, up to the few that may hold the tail of a report whose header
+    /// the log lost.
+    @exclusivity(unchecked) private var kernelLinesSeen = 0
+    /// The length of the last physical line when it carried a prefix, else 0: the line a
+    /// prefix-less piece that follows it was wrapped from.
+    @exclusivity(unchecked) private var lastPrefixedLength = 0
 
     public init(inputName: String, rules: CompiledReportRules = .standard, limits: IncidentLimits = .standard) {
         self.inputName = inputName
@@ -47,6 +53,8 @@ public final class IncidentRecognizer {
         let scope =
             line.format == .continuation ? lastScope : ReportContext.Scope(format: line.format, caller: line.caller)
         lastScope = scope
+        let wrappedFromLength = lastPrefixedLength
+        lastPrefixedLength = line.format.carriesKernelText && line.format != .noTimestamp ? line.raw.bytes.count : 0
         guard line.format.carriesKernelText else {
             noteForeignLine(onStream: index(for: nil, creating: false), line)
             extendContexts(line, scope)
@@ -54,6 +62,7 @@ public final class IncidentRecognizer {
             return
         }
         closeStaleReports(at: line)
+        kernelLinesSeen += 1
         for notice in notices.closeExpired(at: line, file: inputName) { ordering.add(notice) }
         let streamIndex = index(for: line.caller, creating: true)!
         let message = line.message
@@ -68,7 +77,13 @@ public final class IncidentRecognizer {
         } else if let ruleIndex {
             start(rules.rules[ruleIndex], line, streamIndex, scope)
         } else if streams[streamIndex].open != nil {
-            continueReport(line, streamIndex)
+            // A mail client or terminal that wraps long lines leaves the rest without a prefix.
+            let isWrapped = line.format == .noTimestamp && wrappedFromLength >= Self.minimumWrappedLength
+            continueReport(line, streamIndex, isWrapped: isWrapped)
+        } else if nextReportID == 0, kernelLinesSeen <= Self.headerlessStartLines,
+            FrameGrammar.startsReportTail(Array(message)), rules.isBodyLine(message, using: scratch)
+        {
+            startHeaderless(line, streamIndex, scope)
         } else {
             streams[streamIndex].leadIn.offer(message) { evidence(line) }
         }
@@ -152,9 +167,28 @@ public final class IncidentRecognizer {
         enforceOpenReportLimit()
     }
 
+    /// A log that starts inside a report (`EIP: delay_tsc+0x3b/0xe0` on its first line) keeps
+    /// that report's tail as an incident of its own, marked as missing its header.
+    private func startHeaderless(_ line: LogLine, _ streamIndex: Int, _ scope: ReportContext.Scope) {
+        var report = OpenReport(
+            id: nextReportID, kind: .oops, header: evidence(line), leadIn: [], line: line, absorbs: [],
+            hasDieLine: false)
+        report.startsInside = true
+        nextReportID += 1
+        streams[streamIndex].open = report
+    }
+
+    /// The first kernel lines of an input that may be the tail of a report whose header is
+    /// not in the log.
+    static let headerlessStartLines = 3
+
+    /// The shortest prefixed line a prefix-less line after it is taken to be wrapped from
+    /// (mail clients wrap at 72 to 78 columns).
+    static let minimumWrappedLength = 60
+
     // MARK: - Continuing and ending reports
 
-    private func continueReport(_ line: LogLine, _ streamIndex: Int) {
+    private func continueReport(_ line: LogLine, _ streamIndex: Int, isWrapped: Bool = false) {
         let message = line.message
         let open = streams[streamIndex].open!
         let isPreamble = ReportBodyGrammar.isPreamble(message)
@@ -172,7 +206,8 @@ public final class IncidentRecognizer {
         // An indented (or empty) line continues the line before it; after a line that did not belong,
         // only a line the report printers write can take the report up again.
         let isIndented =
-            line.format == .continuation || message.isEmpty || message.first.map { $0 == 0x20 || $0 == 0x09 } == true
+            line.format == .continuation || isWrapped || message.isEmpty
+            || message.first.map { $0 == 0x20 || $0 == 0x09 } == true
         let belongs =
             (isIndented && open.foreignLines == 0) || isPreamble
             || rules.isBodyLine(message.droppingLeadingSpaces(upTo: 16), using: scratch)
@@ -222,11 +257,22 @@ public final class IncidentRecognizer {
         for index in streams.indices {
             guard let open = streams[index].open else { continue }
             var stale = line.raw.number - open.lastLineNumber > 1000
-            let pause = limits.maximumPause(for: open.kind.family)
+            var pause = limits.maximumPause(for: open.kind.family)
+            // nmi_trigger_cpumask_backtrace() waits up to 10 s for the CPUs it signalled.
+            if open.awaitsBacktraces { pause += limits.backtraceWaitMicroseconds }
             if let now = line.monotonicMicroseconds, let last = open.lastMonotonic,
                 line.caller == nil || streams[index].caller == line.caller || now - last > pause
             {
-                stale = stale || now - last > pause || now < last - 1_000_000
+                var paused = now - last > pause
+                // A header whose body a slow console printed long after it: the body's first
+                // line (`CPU: 0 PID: 1 Comm: swapper …`) still continues it.
+                if paused, open.lines.count == 1, now - last <= limits.maximumMemoryReportPauseMicroseconds,
+                    line.caller == nil || streams[index].caller == line.caller,
+                    rules.isBodyLine(line.message, using: scratch)
+                {
+                    paused = false
+                }
+                stale = stale || paused || now < last - 1_000_000
             }
             if stale { close(index, truncationReason: nil) }
         }
@@ -235,7 +281,8 @@ public final class IncidentRecognizer {
     private func close(_ streamIndex: Int, truncationReason: String?) {
         guard let open = streams[streamIndex].open else { return }
         streams[streamIndex].open = nil
-        let incident = open.incident(file: inputName, truncationReason: truncationReason)
+        let reason = open.startsInside ? Incident.headerNotInLog : truncationReason
+        let incident = open.incident(file: inputName, truncationReason: reason)
         if let index = contexts.firstIndex(where: { $0.reportID == open.id }) {
             contexts[index].incident = incident
             settleContexts()

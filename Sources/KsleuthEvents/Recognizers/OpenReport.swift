@@ -1,6 +1,7 @@
 // ksleuth — Linux kernel log forensics. SPDX-License-Identifier: Apache-2.0
 
 import KsleuthInput
+import KsleuthPatterns
 
 /// A report that has begun and not yet ended: its lines so far and what is known of its
 /// shape.
@@ -30,6 +31,11 @@ struct OpenReport {
     var lastMonotonic: Int64?
     /// The input line number of the last line that belonged.
     var lastLineNumber: Int
+    /// Whether the last line sent NMIs for backtraces (`Sending NMI from CPU 1 to CPUs 2:`):
+    /// the kernel waits for them, so a pause follows.
+    var awaitsBacktraces = false
+    /// Whether the report began in the middle, its header not in the log.
+    var startsInside = false
 
     var linesSinceHeader: Int { lines.count - 1 - headerIndex }
 
@@ -67,13 +73,14 @@ struct OpenReport {
         foreignLines = 0
         if let stamp = line.monotonicMicroseconds { lastMonotonic = stamp }
         lastLineNumber = line.number
+        awaitsBacktraces = line.text.hasASCIIPrefix("Sending NMI from CPU")
     }
 
     func incident(file: String, truncationReason: String?) -> Incident {
         let first = lines[0]
         let last = lines[lines.count - 1]
         let header = lines[headerIndex]
-        var title = Substring(header.text)
+        var title = startsInside ? "corrupted report (the log starts inside it)" : Substring(header.text)
         while title.last == " " || title.last == "\t" { title.removeLast() }
         while title.first == " " || title.first == "\t" { title.removeFirst() }
         if title.count > 256 { title = title.prefix(256) }

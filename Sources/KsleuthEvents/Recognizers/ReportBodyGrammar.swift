@@ -21,7 +21,9 @@ enum ReportBodyGrammar {
             #"EFLAGS: "#, #"EIP is at "#, #"e(?:ax|si): [0-9a-f]{8} "#, #"ds: [0-9a-f]{4} "#,
             #"CR\d: "#, #"DR\d: "#, #"PKRU: "#, #"ORIG_[RE]AX"#, #"#PF: "#, #"PGD [0-9a-f]"#, #"P4D "#, #"PUD "#,
             #"PMD "#, #"PTE "#, #"Thread overran stack"#, #"Kernel panic"#, #"Kernel Offset: "#, #"---\[ end "#,
-            #"Rebooting in "#, #"SMP: stopping"#, #"CPU features: "#, #"Memory Limit: "#, #"Dumping ftrace buffer"#,
+            #"Rebooting in "#, #"SMP: stopping"#, #"handlers:"#, #"Disabling IRQ #"#,
+            #"Linux Kernel Library Stack Trace:"#, #"#\d+ (?:0x[0-9a-f]+ in |\[<)"#, #"CPU features: "#,
+            #"Memory Limit: "#, #"Dumping ftrace buffer"#,
             #"Oops"#, #"Fixing recursive fault"#, #"note: \S+\[\d+\] exited"#,
             // call-trace sections and frames of every architecture
             #"</?(?:IRQ|NMI|TASK|EOI|EOE|SOFTIRQ|#DF|#MC|DB|NMI)>"#, #"\? "#, #"\[<[0-9a-f]+>\]"#,
@@ -40,6 +42,9 @@ enum ReportBodyGrammar {
             // ppc64, s390, mips, riscv, loongarch
             #"NIP"#, #"LR \["#, #"REGS: "#, #"MSR: "#, #"CFAR: "#, #"DAR: "#, #"DSISR: "#, #"IRQMASK: "#, #"GPR\d+"#,
             #"Instruction dump:"#, #"--- interrupt: "#, #"Krnl "#, #"Last Breaking-Event-Address"#, #"epc ?: "#,
+            #"\(\[<[0-9a-f]+>\]"#, #"task: [0-9a-f]{8,16} "#,
+            // decode_stacktrace.sh's frames: "__switch_to (arch/arm64/kernel/process.c:740) (T)"
+            #"[\w.$]+ \([\w./-]+:\d+"#,
             #"ra ?: "#, #"status: "#, #"badaddr: "#, #"cause: "#, #"era ?: "#, #"\$ ?\d+ ?: "#, #"Hi ?: "#, #"Lo ?: "#,
             #"ERA: "#, #"PRMD: "#, #"EUEN: "#, #"ECFG: "#, #"ESTAT: "#, #"BADV: "#, #"PRID: "#,
             // sanitizers, bad page, list debugging
@@ -117,7 +122,7 @@ enum ReportBodyGrammar {
     static let terminalMarkers: [[UInt8]] = [
         "---[ end trace", "---[ end Kernel panic", "</TASK>", "Killed process", "oom_reaper: reaped",
         "pages hwpoisoned", "pages reserved", "pages cma reserved", "Kernel Offset:", "Rebooting in",
-        "==================", "Out of memory and no killable", "CR2: ",
+        "==================", "Out of memory and no killable", "CR2: ", "Disabling IRQ #",
     ].map { Array($0.utf8) }
 
     /// Lines that may follow a report's end marker and still belong to it: the panic that

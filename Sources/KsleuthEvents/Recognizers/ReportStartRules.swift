@@ -118,7 +118,8 @@ extension ReportStartRule {
             kind: .oops, literals: ["BUG: unable to handle", "BUG: kernel NULL pointer"],
             pattern: #"^BUG: (?:unable to handle |kernel NULL pointer dereference)"#),
         ReportStartRule(
-            kind: .oops, literals: ["Unable to handle kernel"], pattern: #"^Unable to handle kernel "#),
+            // mips prints the CPU first: "CPU 2 Unable to handle kernel paging request at virtual address …".
+            kind: .oops, literals: ["Unable to handle kernel"], pattern: #"^(?:CPU \d+ )?Unable to handle kernel "#),
         ReportStartRule(
             kind: .generalProtectionFault, role: .dieLine, literals: ["general protection fault"],
             pattern:
