@@ -39,6 +39,7 @@ test: deps
 
 bench: release
 	python3 bench/run_benchmark.py --size $(BENCH_SIZE) --rate $(BENCH_RATE) --decoys 20 --binary .build/release/ksleuth
+	python3 bench/hostile_benchmark.py --binary .build/release/ksleuth
 
 lint:
 	$(SWIFT) format lint --strict -r Package.swift Sources Tests

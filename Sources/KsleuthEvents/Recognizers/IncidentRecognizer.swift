@@ -215,11 +215,17 @@ public final class IncidentRecognizer {
             noteForeignLine(onStream: streamIndex, line)
             return
         }
+        let wasTerminal = open.lastLineIsTerminal
         streams[streamIndex].open!.append(evidence(line))
         if ReportBodyGrammar.endMarkers.contains(where: { message.hasPrefix($0) }) {
             streams[streamIndex].open!.hasEnded = true
         }
-        markTerminal(message, streamIndex)
+        // A wrapped piece ends where the line it was cut from ends.
+        if isWrapped {
+            streams[streamIndex].open!.lastLineIsTerminal = wasTerminal
+        } else {
+            markTerminal(message, streamIndex)
+        }
         let report = streams[streamIndex].open!
         if report.lines.count >= limits.maximumLines || report.byteCount >= limits.maximumBytes {
             close(
