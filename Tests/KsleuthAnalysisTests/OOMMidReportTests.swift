@@ -52,7 +52,7 @@ struct OOMMidReportTests {
         #expect(!missing(incident).contains(.string("task table")))
     }
 
-    @Test("a 5.14 memcg excerpt that begins inside the call trace opens at the OOM killer's frame")
+    @Test("a 5.14 memcg excerpt that begins inside the call trace is an OOM from its Call Trace: line")
     func excerptFromCallTrace() throws {
         let text = """
             Nov 23 15:36:25 vm1 kernel: Hardware name: innotek GmbH VirtualBox/VirtualBox, BIOS VirtualBox 12/01/2006
@@ -71,10 +71,11 @@ struct OOMMidReportTests {
         let ooms = try oomIncidents(text)
         try #require(ooms.count == 1)
         let incident = ooms[0]
-        // The first line only the OOM killer prints: "dump_header+0x4a/0x201".
-        #expect(incident.evidence.firstLine == 5)
+        // The report's tail begins at "Call Trace:" (line 2, the first line only a report
+        // prints); the OOM killer's frame "dump_header+0x4a/0x201" tells what report it is.
+        #expect(incident.evidence.firstLine == 2)
         #expect(incident.evidence.lastLine == 11)
-        #expect(!incident.isTruncated)
+        #expect(incident.truncationReason == Incident.headerNotInLog)
         #expect(incident.details["scope"] == .string("memcg"))
         let victim = object(incident.details["victim"])
         #expect(victim["pid"] == .integer(2406))

@@ -119,7 +119,12 @@ public final class IncidentRecognizer {
                 return
             }
         case .midReport:
-            if streams[streamIndex].open != nil {
+            if let open = streams[streamIndex].open {
+                // The tail a log began with (`Hardware name:`, `Call Trace:`) turns out to be
+                // this kind of report's: an OOM's dump_stack.
+                if open.startsInside, open.kind.family != rule.kind.family {
+                    streams[streamIndex].open!.kind = rule.kind
+                }
                 continueReport(line, streamIndex)
                 return
             }

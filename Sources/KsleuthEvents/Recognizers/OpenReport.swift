@@ -76,11 +76,23 @@ struct OpenReport {
         awaitsBacktraces = line.text.hasASCIIPrefix("Sending NMI from CPU")
     }
 
+    /// The title of a report whose header is not in the log: syzkaller's "corrupted report"
+    /// for a crash, the kind's name for a memory report.
+    static func headerlessTitle(of kind: IncidentKind) -> Substring {
+        switch kind {
+        case .oom: "out-of-memory report (the log starts inside it)"
+        case .pageAllocationFailure: "page allocation failure (the log starts inside it)"
+        default:
+            kind.family == .crash
+                ? "corrupted report (the log starts inside it)" : "\(kind.rawValue) (the log starts inside it)"
+        }
+    }
+
     func incident(file: String, truncationReason: String?) -> Incident {
         let first = lines[0]
         let last = lines[lines.count - 1]
         let header = lines[headerIndex]
-        var title = startsInside ? "corrupted report (the log starts inside it)" : Substring(header.text)
+        var title = startsInside ? Self.headerlessTitle(of: kind) : Substring(header.text)
         while title.last == " " || title.last == "\t" { title.removeLast() }
         while title.first == " " || title.first == "\t" { title.removeFirst() }
         if title.count > 256 { title = title.prefix(256) }

@@ -22,7 +22,7 @@ enum ReportBodyGrammar {
             #"CR\d: "#, #"DR\d: "#, #"PKRU: "#, #"ORIG_[RE]AX"#, #"#PF: "#, #"PGD [0-9a-f]"#, #"P4D "#, #"PUD "#,
             #"PMD "#, #"PTE "#, #"Thread overran stack"#, #"Kernel panic"#, #"Kernel Offset: "#, #"---\[ end "#,
             #"Rebooting in "#, #"SMP: stopping"#, #"handlers:"#, #"Disabling IRQ #"#,
-            #"Linux Kernel Library Stack Trace:"#, #"#\d+ (?:0x[0-9a-f]+ in |\[<)"#, #"CPU features: "#,
+            #"#\d+ 0x[0-9a-f]+ in "#, #"CPU features: "#,
             #"Memory Limit: "#, #"Dumping ftrace buffer"#,
             #"Oops"#, #"Fixing recursive fault"#, #"note: \S+\[\d+\] exited"#,
             // call-trace sections and frames of every architecture
