@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Hostile crash logs: ksleuth must stay bounded in time and memory and never crash.
 
-Four generated logs, each run through `ksleuth analyze --format jsonl`:
+Five generated logs, each run through `ksleuth analyze --format jsonl`:
 
   headers   100 MB of nothing but crash headers (one report each, none with a body)
   frames    one oops with a call trace of 1,000,000 frames
   nested    one oops whose trace nests <IRQ>/<NMI>/<SOFTIRQ> sections 300,000 deep
   garbage   an oops whose frames alternate with lines of random bytes
+  slub-dump a SLUB poison report whose Object rows go on for 1 GiB
 
 For each: wall time, throughput, peak RSS (of the ksleuth process), exit status, the number
 of incidents and how many are marked truncated or corrupted. The run fails (exit 1) when
@@ -66,6 +67,24 @@ def write_garbage(path, frames, seed=7):
             out.write(junk.replace(b"\n", b" ") + b"\n")
 
 
+def write_slub_dump(path, size):
+    header = (b"=============================================================================\n"
+              b"BUG kmalloc-64 (Not tainted): Poison overwritten\n"
+              b"-----------------------------------------------------------------------------\n\n"
+              b"INFO: 0xffff880214361930-0xffff880214361930. First byte 0x6a instead of 0x6b\n"
+              b"INFO: Object 0xffff880214361930 @offset=2352 fp=0xffff880214361dc8\n\n")
+    suffix = b": " + b"6b " * 16 + b" kkkkkkkkkkkkkkkk\n"
+    with open(path, "wb") as out:
+        out.write(header)
+        address = 0xffff880214361930
+        written = len(header)
+        while written < size:
+            block = b"".join(b"Object %016x" % (address + 16 * index) + suffix for index in range(4096))
+            address += 16 * 4096
+            out.write(block)
+            written += len(block)
+
+
 def run(binary, path):
     start = time.monotonic()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -96,6 +115,7 @@ def main():
     parser.add_argument("--headers-mb", type=int, default=100)
     parser.add_argument("--frames", type=int, default=1_000_000)
     parser.add_argument("--depth", type=int, default=300_000)
+    parser.add_argument("--dump-mb", type=int, default=1024)
     parser.add_argument("--max-rss-mib", type=float, default=512)
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -104,9 +124,10 @@ def main():
         "frames": (write_frames, args.frames),
         "nested": (write_nested, args.depth),
         "garbage": (write_garbage, 100_000),
+        "slub-dump": (write_slub_dump, args.dump_mb * 1024 * 1024),
     }
     failed = False
-    print(f"{'log':8} {'MB':>7} {'seconds':>8} {'MB/s':>7} {'peak RSS':>9} {'status':>6} {'incidents':>9} "
+    print(f"{'log':9} {'MB':>7} {'seconds':>8} {'MB/s':>7} {'peak RSS':>9} {'status':>6} {'incidents':>9} "
           f"{'truncated':>9} {'corrupted':>9} {'frames':>7}")
     for name, (write, amount) in logs.items():
         path = os.path.join(args.work, name + ".log")
@@ -115,7 +136,7 @@ def main():
         size = os.path.getsize(path) / 1e6
         result = run(args.binary, path)
         # RUSAGE_CHILDREN keeps the largest child so far: the figure is this run's when it grew.
-        print(f"{name:8} {size:7.1f} {result['seconds']:8.2f} {size / result['seconds']:7.1f} "
+        print(f"{name:9} {size:7.1f} {result['seconds']:8.2f} {size / result['seconds']:7.1f} "
               f"{result['peak_rss_mib']:7.1f}Mi {result['status']:6} {result['incidents']:9} "
               f"{result['truncated']:9} {result['corrupted']:9} {result['largest_trace']:7}")
         # Status 2 says the input is damaged (random bytes read as binary input): what could be
@@ -126,7 +147,7 @@ def main():
         if result["peak_rss_mib"] > args.max_rss_mib:
             print(f"  FAIL {name}: peak RSS above {args.max_rss_mib} MiB")
             failed = True
-        if name in ("frames", "nested") and result["truncated"] == 0:
+        if name in ("frames", "nested", "slub-dump") and result["truncated"] == 0:
             print(f"  FAIL {name}: a report past the caps is not marked truncated")
             failed = True
     sys.exit(1 if failed else 0)

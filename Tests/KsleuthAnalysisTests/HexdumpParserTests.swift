@@ -318,8 +318,10 @@ struct MalformedHexdumpTests {
         #endif
     }
 
-    @Test("a 1 GB SLUB dump: the report's cap bounds the decode, which names the rows it did not read")
-    func oneGigabyteDump() throws {
+    /// 64 MB here (the debug build reads about 10 MB/s); `make bench` runs the same dump at
+    /// 1 GiB through the release build (bench/hostile_benchmark.py, `slub-dump`).
+    @Test("a 64 MB SLUB dump: the report's cap bounds the decode, which names the rows it did not read")
+    func hugeDump() throws {
         let header = """
             =============================================================================
             BUG kmalloc-64 (Not tainted): Poison overwritten
@@ -334,17 +336,14 @@ struct MalformedHexdumpTests {
         let rowLength = "Object ".utf8.count + 16 + suffix.utf8.count
         let source = GeneratedRowsByteSource(
             before: header, prefix: "Object ", start: 0xffff_8802_1436_1930, step: 16, suffix: suffix,
-            rows: (1 << 30) / rowLength, after: "")
-        #expect(source.totalCount >= 1 << 30 - rowLength)
+            rows: (64 << 20) / rowLength, after: "")
+        #expect(source.totalCount >= 64 << 20 - rowLength)
         let peakBefore = Self.peakResidentBytes()
-        let started = ContinuousClock.now
-        let (incidents, summary) = try source.analyze(name: "1gb.log")
-        let elapsed = ContinuousClock.now - started
+        let (incidents, summary) = try source.analyze(name: "64mb.log")
         let growth = Self.peakResidentBytes() - peakBefore
         #expect(source.bytesHandedOut == source.totalCount)
         #expect(summary.incidentCount == 1)
         #expect(growth < 256 << 20, "peak memory grew by \(growth >> 20) MiB")
-        #expect(elapsed < .seconds(900), "\(elapsed)")
         try #require(incidents.count == 1)
         let incident = incidents[0]
         #expect(incident.kind == .slabCorruption)
