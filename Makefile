@@ -2,7 +2,8 @@
 #
 #   make run     install missing system packages, build release, analyse the bundled sample logs
 #   make test    run the whole test suite
-#   make bench   benchmark against cat, wc, grep and rg on a 1 GiB generated log
+#   make bench   benchmark against cat, wc, grep and rg on a 1 GiB generated log, then
+#                symbolization against addr2line and llvm-symbolizer (make bench-symbolize alone)
 #   make lint    check formatting (swift format lint --strict)
 
 SWIFT       ?= swift
@@ -10,7 +11,7 @@ SYSTEM_PKGS := libpcre2-dev zlib1g-dev liblzma-dev libzstd-dev
 BENCH_SIZE  ?= 1G
 BENCH_RATE  ?= 10
 
-.PHONY: all build release run test bench lint format deps clean
+.PHONY: all build release run test bench bench-symbolize lint format deps clean
 
 all: build
 
@@ -39,7 +40,11 @@ test: deps
 
 bench: release
 	python3 bench/run_benchmark.py --size $(BENCH_SIZE) --rate $(BENCH_RATE) --decoys 20 --binary .build/release/ksleuth
+	python3 bench/symbolize_benchmark.py --ksleuth .build/release/ksleuth
 	python3 bench/hostile_benchmark.py --binary .build/release/ksleuth
+
+bench-symbolize: release
+	python3 bench/symbolize_benchmark.py --ksleuth .build/release/ksleuth
 
 lint:
 	$(SWIFT) format lint --strict -r Package.swift Sources Tests

@@ -25,6 +25,13 @@ public struct SymbolOptions: ParsableArguments {
     public var modules: String?
 
     @Option(
+        name: .customLong("proc-modules"),
+        help: ArgumentHelp(
+            "A /proc/modules text of the crashed kernel: where its modules were loaded, for raw addresses.",
+            valueName: "file"))
+    public var procModules: String?
+
+    @Option(
         name: .customLong("strip-prefix"),
         help: ArgumentHelp(
             "A path prefix removed from DWARF file names (default: the directory of --vmlinux).", valueName: "path"))
@@ -33,7 +40,7 @@ public struct SymbolOptions: ParsableArguments {
     public init() {}
 
     /// Whether any symbol source was given.
-    public var isEmpty: Bool { vmlinux == nil && systemMap == nil && modules == nil }
+    public var isEmpty: Bool { vmlinux == nil && systemMap == nil && modules == nil && procModules == nil }
 
     /// The prefix removed from file names: `--strip-prefix`, else the directory of `--vmlinux`
     /// (a kernel build tree keeps `vmlinux` at its top).
@@ -43,11 +50,12 @@ public struct SymbolOptions: ParsableArguments {
 
     /// The sources named by the flags, opened; all `nil` when no flag was given.
     ///
-    /// - Throws: ``SymbolsError`` when the image or the map cannot be read, or `--modules` is
-    ///   not a directory.
-    public func open() throws(SymbolsError) -> (kernel: Symbolizer?, systemMap: SystemMap?, modules: ModuleDirectory?) {
+    /// - Throws: ``SymbolsError`` when the image, the map or the `/proc/modules` text cannot be
+    ///   read, or `--modules` is not a directory.
+    public func open() throws(SymbolsError) -> OpenedSymbolSources {
         let kernel = try vmlinux.map { path throws(SymbolsError) in try Symbolizer(path: path) }
         let map = try systemMap.map { path throws(SymbolsError) in try SystemMapParser.parse(contentsOf: path) }
+        let loaded = try procModules.map { path throws(SymbolsError) in try ProcModulesParser.parse(contentsOf: path) }
         var directory: ModuleDirectory?
         if let modules {
             var isDirectory: ObjCBool = false
@@ -57,7 +65,7 @@ public struct SymbolOptions: ParsableArguments {
             }
             directory = ModuleDirectory(root: modules)
         }
-        return (kernel, map, directory)
+        return OpenedSymbolSources(kernel: kernel, systemMap: map, modules: directory, procModules: loaded)
     }
 
     /// The analysis's symbol sources, `nil` when no flag was given; an unreadable source is an
@@ -68,11 +76,19 @@ public struct SymbolOptions: ParsableArguments {
             let opened = try open()
             return KernelSymbols(
                 kernel: opened.kernel, systemMap: opened.systemMap, modules: opened.modules,
-                stripPrefix: effectiveStripPrefix)
+                stripPrefix: effectiveStripPrefix, procModules: opened.procModules)
         } catch {
             diagnostics.write("ksleuth: error: \(TerminalSanitizer.sanitize(error.description))\n")
             diagnostics.flush()
             throw ExitCode(2)
         }
     }
+}
+
+/// The symbol sources the flags name, opened (each `nil` when its flag was not given).
+public struct OpenedSymbolSources {
+    public var kernel: Symbolizer?
+    public var systemMap: SystemMap?
+    public var modules: ModuleDirectory?
+    public var procModules: ProcModules?
 }

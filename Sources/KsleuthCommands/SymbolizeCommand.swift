@@ -50,7 +50,7 @@ public struct SymbolizeCommand: ParsableCommand {
         } else {
             guard log != nil else { throw ValidationError("give a log (or -), or --addresses.") }
             guard !symbols.isEmpty else {
-                throw ValidationError("give --vmlinux, --system-map or --modules.")
+                throw ValidationError("give --vmlinux, --system-map, --modules or --proc-modules.")
             }
         }
         if let base, Self.parseAddress(base) == nil { throw ValidationError("--base \(base) is not a hex address.") }
@@ -83,17 +83,30 @@ public struct SymbolizeCommand: ParsableCommand {
         } catch {
             throw fail(String(describing: error), errors: errors)
         }
-        var words = addresses
-        if words == ["-"] {
-            let input = FileHandle.standardInput.readDataToEndOfFile()
-            words = String(decoding: input, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init)
-        }
         var parsed: [UInt64] = []
-        for word in words {
-            guard let address = Self.parseAddress(word) else {
-                throw fail("\(word) is not a hex address", errors: errors)
+        if addresses == ["-"] {
+            // Split on ASCII blanks byte by byte: a list of 10,000 addresses is read in no time.
+            let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            var start = 0
+            while start < input.count {
+                while start < input.count, Self.isBlank(input[start]) { start += 1 }
+                var end = start
+                while end < input.count, !Self.isBlank(input[end]) { end += 1 }
+                guard end > start else { break }
+                let word = input[start..<end]
+                guard let address = Self.parseAddress(word) else {
+                    throw fail("\(String(decoding: word, as: UTF8.self)) is not a hex address", errors: errors)
+                }
+                parsed.append(address)
+                start = end
             }
-            parsed.append(address)
+        } else {
+            for word in addresses {
+                guard let address = Self.parseAddress(word) else {
+                    throw fail("\(word) is not a hex address", errors: errors)
+                }
+                parsed.append(address)
+            }
         }
         let results = symbolizer.frames(at: parsed)
         switch format {
@@ -120,7 +133,7 @@ public struct SymbolizeCommand: ParsableCommand {
 
     private func runLog(output: StandardOutput, errors: StandardOutput) throws {
         guard let log else { return }
-        let sources: (kernel: Symbolizer?, systemMap: SystemMap?, modules: ModuleDirectory?)
+        let sources: OpenedSymbolSources
         do {
             sources = try symbols.open()
         } catch {
@@ -134,11 +147,14 @@ public struct SymbolizeCommand: ParsableCommand {
         }
         let symbolizer = LogSymbolizer(
             kernel: sources.kernel, systemMap: sources.systemMap, modules: sources.modules,
-            stripPrefix: symbols.effectiveStripPrefix)
+            stripPrefix: symbols.effectiveStripPrefix, procModules: sources.procModules)
         let frames = symbolizer.resolve(lines)
         switch format {
         case .json:
-            output.write(SymbolizationJSON.log(frames: frames, kaslr: symbolizer.kaslr, warnings: symbolizer.warnings))
+            output.write(
+                SymbolizationJSON.log(
+                    frames: frames, kaslr: symbolizer.kaslr, warnings: symbolizer.warnings,
+                    modules: symbolizer.layout.modules))
             output.write("\n")
         case .text:
             var text = ""
@@ -150,11 +166,7 @@ public struct SymbolizeCommand: ParsableCommand {
                 }
             }
             output.write(text)
-            if let kaslr = symbolizer.kaslr, kaslr.source == .frames {
-                errors.write(
-                    "ksleuth: KASLR offset 0x\(String(kaslr.offset, radix: 16)) solved from \(kaslr.agreeing) of "
-                        + "\(kaslr.considered) frames\n")
-            }
+            for note in symbolizer.notes { errors.write("ksleuth: \(note)\n") }
             for warning in symbolizer.warnings { errors.write("ksleuth: warning: \(warning)\n") }
         }
     }
@@ -176,9 +188,33 @@ public struct SymbolizeCommand: ParsableCommand {
     }
 
     private static func parseAddress(_ text: String) -> UInt64? {
-        var digits = Substring(text)
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+        parseAddress(Array(text.utf8)[...])
+    }
+
+    /// `0x1234`, `0X1234` or `1234`: at most 16 hex digits.
+    private static func parseAddress(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+        var digits = bytes
+        if digits.count >= 2, digits[digits.startIndex] == UInt8(ascii: "0"),
+            digits[digits.startIndex + 1] | 0x20 == UInt8(ascii: "x")
+        {
+            digits = digits.dropFirst(2)
+        }
         guard !digits.isEmpty, digits.count <= 16 else { return nil }
-        return UInt64(digits, radix: 16)
+        var value: UInt64 = 0
+        for byte in digits {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d || byte == 0x0b || byte == 0x0c
     }
 }

@@ -155,8 +155,18 @@ public final class TextRenderer: IncidentSink {
         guard let trace = incident.callTrace else { return "" }
         var positions = ""
         for frame in [trace.faultingFrame].compactMap(\.self) + trace.frames where frame.lineIndex == lineIndex {
-            guard let file = frame.file, let line = frame.line, !text.contains("\(file):\(line)") else { continue }
-            var position = " \(file):\(line)"
+            // A raw address the symbols named (` ? 0xffffffffc04f9000`): the name first.
+            var position = ""
+            if !text.contains(frame.function), let offset = frame.offset {
+                position =
+                    " \(frame.function)+0x\(String(offset, radix: 16))"
+                    + (frame.size.map { "/0x\(String($0, radix: 16))" } ?? "") + (frame.module.map { " [\($0)]" } ?? "")
+            }
+            guard let file = frame.file, let line = frame.line, !text.contains("\(file):\(line)") else {
+                if !position.isEmpty { positions += style.cyan(TerminalSanitizer.sanitize(position)) }
+                continue
+            }
+            position += " \(file):\(line)"
             let inlined = frame.inlinedFrames.reversed().map { "\($0.function) \($0.file ?? "??"):\($0.line ?? 0)" }
             if !inlined.isEmpty { position += " (inlined " + inlined.joined(separator: ", ") + ")" }
             positions += style.cyan(TerminalSanitizer.sanitize(position))

@@ -132,8 +132,11 @@ final class DWARFContext {
     /// The name of a scope: its linkage name, else its name, looking through
     /// `DW_AT_abstract_origin` and `DW_AT_specification` (at most 16 hops).
     private func name(of scope: DWARFScope, unit: DWARFCompileUnit) -> String? {
-        if scope.linkageName.isPresent, let linkage = unit.string(scope.linkageName) { return linkage }
         if let cached = nameCache[scope.dieOffset] { return cached }
+        if scope.linkageName.isPresent, let linkage = unit.string(scope.linkageName) {
+            nameCache[scope.dieOffset] = linkage
+            return linkage
+        }
         var shortName = scope.name.isPresent ? unit.string(scope.name) : nil
         var target = scope.origin
         var hops = 0

@@ -10,11 +10,15 @@
 public struct ELFSectionLayout: Sendable {
     /// The address of each section, by section index (0 for sections not loaded).
     public let addresses: [UInt64]
+    /// From the lowest to the end of the highest executable section, `nil` without code: where
+    /// a raw address must lie to be in this file's code.
+    public let codeRange: AddressRange?
 
     /// The layout of `file`: its own addresses, or a placement at `base` when relocatable.
     public init(file: ELFFile, base: UInt64 = 0) {
         guard file.isRelocatable else {
             addresses = file.sections.map(\.address)
+            codeRange = Self.codeRange(of: file, at: addresses)
             return
         }
         var placed = [UInt64](repeating: 0, count: file.sections.count)
@@ -35,6 +39,18 @@ public struct ELFSectionLayout: Sendable {
             }
         }
         addresses = placed
+        codeRange = Self.codeRange(of: file, at: placed)
+    }
+
+    private static func codeRange(of file: ELFFile, at addresses: [UInt64]) -> AddressRange? {
+        var range: AddressRange?
+        for section in file.sections where section.isAllocated && section.isExecutable && section.size > 0 {
+            guard section.index < addresses.count else { continue }
+            let low = addresses[section.index]
+            let high = low &+ section.size
+            range = AddressRange(low: min(range?.low ?? low, low), high: max(range?.high ?? high, high))
+        }
+        return range
     }
 
     /// The address of section `index`, 0 when out of range.

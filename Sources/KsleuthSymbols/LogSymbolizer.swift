@@ -11,6 +11,8 @@ public struct ResolvedLogFrame: Sendable {
     public var lookupAddress: UInt64?
     /// The symbol a bare raw address resolved to, with the offset into it.
     public var resolvedSymbol: (name: String, offset: UInt64, size: UInt64)?
+    /// The module a bare raw address resolved into, `nil` for the kernel image.
+    public var resolvedModule: String?
     /// The source frames, innermost first; empty without debug information.
     public var frames: [SourceFrame]
 }
@@ -30,9 +32,38 @@ public struct FrameResolution: Sendable, Hashable {
     }
 }
 
+/// Where one raw runtime address (`[<ffffffffc0461a2c>]`, ` ? 0xffffffff9e2a1b40`) is: the
+/// symbol holding it, as the kernel would have printed it, and its source frames.
+public struct RawAddressResolution: Sendable, Hashable {
+    /// The address looked up, in the image's link-time terms or the module file's (placed at
+    /// 0), adjusted by one for a return address.
+    public var lookupAddress: UInt64
+    /// The function, with the offset `%pS` would print (the runtime address's, unadjusted)
+    /// and its size.
+    public var symbol: String
+    public var offset: UInt64
+    public var size: UInt64
+    /// The module holding the address, `nil` for the kernel image.
+    public var module: String?
+    /// The source frames, innermost inlined frame first; empty without debug information.
+    public var frames: [SourceFrame]
+
+    public init(
+        lookupAddress: UInt64, symbol: String, offset: UInt64, size: UInt64, module: String?, frames: [SourceFrame]
+    ) {
+        self.lookupAddress = lookupAddress
+        self.symbol = symbol
+        self.offset = offset
+        self.size = size
+        self.module = module
+        self.frames = frames
+    }
+}
+
 /// Symbolizes the frames of a kernel log, as `decode_stacktrace.sh` does, from a `vmlinux`,
 /// a `System.map` and a directory of modules: `func+0xoff` frames by name (KASLR does not
-/// matter), raw addresses through the KASLR offset (stated or solved).
+/// matter), raw addresses through the KASLR offset (stated or solved) and the modules' load
+/// addresses (from `/proc/modules`, or solved from frames that name the module).
 ///
 /// Frames that name a kernel symbol the image does not have, or do not fit it
 /// (`func+0x1d/0x60` where the image's `func` is 0x80 long), are counted: they mean
@@ -43,7 +74,12 @@ public final class LogSymbolizer {
     private let systemMap: SystemMap?
     private let modules: ModuleDirectory?
     private let stripPrefix: String?
+    private let procModules: ProcModules?
     private var recorded: [String] = []
+    private var recordedNotes: [String] = []
+    private var unplacedRawCount = 0
+    private var unplacedRaw: [UInt64] = []
+    private var rawWithoutOffset = 0
     private var missingSymbols: [String] = []
     private var missingSymbolCount = 0
     private var sizeMismatches: [String] = []
@@ -52,18 +88,30 @@ public final class LogSymbolizer {
     private var missingModules: Set<String> = []
     private var modulesWithoutDirectory: [String] = []
     private var checkedModules: Set<String> = []
+    /// Where the kernel and its modules ran, as the last ``resolve(_:)`` learnt it.
+    public private(set) var layout = KernelRuntimeLayout()
     /// The KASLR offset used for raw addresses, `nil` when none was known.
-    public private(set) var kaslr: KASLROffset?
+    public var kaslr: KASLROffset? { layout.kaslr }
 
     /// A symbolizer over the given sources (any may be absent); `stripPrefix` is removed
-    /// from the front of DWARF file names (the kernel build directory).
-    public init(kernel: Symbolizer?, systemMap: SystemMap?, modules: ModuleDirectory?, stripPrefix: String? = nil) {
+    /// from the front of DWARF file names (the kernel build directory), `procModules` gives
+    /// the modules' load addresses for raw addresses.
+    public init(
+        kernel: Symbolizer?, systemMap: SystemMap?, modules: ModuleDirectory?, stripPrefix: String? = nil,
+        procModules: ProcModules? = nil
+    ) {
         self.kernel = kernel
         self.systemMap = systemMap
         self.modules = modules
         self.stripPrefix = stripPrefix.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        self.procModules = procModules
         if let systemMap { recorded += systemMap.warnings.map { "System.map: \($0)" } }
+        if let procModules { recorded += procModules.warnings.map { "/proc/modules: \($0)" } }
     }
+
+    /// What was learnt rather than read (a KASLR offset or a module's load address solved
+    /// from frames, and how many frames agreed), one line each, each once.
+    public var notes: [String] { recordedNotes }
 
     /// The warnings met so far (build id mismatch, symbols the image does not have, missing
     /// modules, damaged DWARF), one line each, each once.
@@ -92,6 +140,16 @@ public final class LogSymbolizer {
             result.append(
                 "frames of \(modulesWithoutDirectory.count) module(s) not resolved (\(names)\(more)): no --modules given"
             )
+        }
+        if rawWithoutOffset > 0 {
+            result.append(
+                "\(rawWithoutOffset) raw address(es) looked up without a KASLR offset: the log has no `Kernel Offset:` "
+                    + "line and no frame printing both an address and a symbol (wrong if KASLR moved the kernel)")
+        }
+        if unplacedRawCount > 0 {
+            let first = unplacedRaw.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
+            result.append(
+                "\(unplacedRawCount) raw address(es) lie in no known symbol or module (first: \(first))")
         }
         if let kernel {
             for warning in kernel.warnings where !result.contains(warning) { result.append(warning) }
@@ -122,10 +180,17 @@ public final class LogSymbolizer {
                 if inArm64Trace && !line.contains("+0x") { inArm64Trace = false }
                 continue
             }
+            // A raw address alone is a frame only on a line of nothing else (not `[00000009]
+            // *pgd=00000000`, nor a register dump).
+            if reference.symbol == nil,
+                StackFrameReference.parseUnnamed(kernelText: String(StackFrameReference.kernelText(of: line))) == nil
+            {
+                continue
+            }
             firstInTrace = false
             references.append((index + 1, reference))
         }
-        kaslr = stated ?? solveKASLR(references.map(\.1))
+        layout = runtimeLayout(references: references.map(\.1), stated: stated)
         var results: [ResolvedLogFrame] = []
         for (lineNumber, reference) in references {
             var result = ResolvedLogFrame(
@@ -136,20 +201,91 @@ public final class LogSymbolizer {
                     moduleBuildID: reference.moduleBuildID, isFaulting: reference.isFaulting)
                 result.lookupAddress = resolution.lookupAddress
                 result.frames = resolution.frames
-            } else if let runtime = reference.address, reference.module == nil {
-                let link = runtime &- (kaslr?.offset ?? 0)
-                let lookup = reference.isFaulting || link == 0 ? link : link - 1
-                let table = kernel?.symbols ?? systemMap?.table
-                if let found = table?.symbol(containing: lookup), found.symbol.isText {
-                    result.lookupAddress = lookup
-                    let offset = reference.isFaulting ? found.offset : found.offset + 1
-                    result.resolvedSymbol = (found.symbol.name, offset, found.symbol.size)
-                    if let kernel, kernel.hasDebugInfo { result.frames = cleaned(kernel.frames(at: lookup)) }
-                }
+            } else if let runtime = reference.address,
+                let found = resolve(rawAddress: runtime, isFaulting: reference.isFaulting, in: layout)
+            {
+                result.lookupAddress = found.lookupAddress
+                result.resolvedSymbol = (found.symbol, found.offset, found.size)
+                result.resolvedModule = found.module
+                result.frames = found.frames
             }
             results.append(result)
         }
         return results
+    }
+
+    /// Where the kernel that printed `lines` ran: the KASLR offset a `Kernel Offset:` line
+    /// states, else the one its frames agree on; the modules' load addresses from
+    /// `/proc/modules`, else those the frames naming each module agree on.
+    public func runtimeLayout(of lines: [String]) -> KernelRuntimeLayout {
+        var stated: KASLROffset?
+        var references: [StackFrameReference] = []
+        for line in lines {
+            if let offset = KASLROffset.parse(line: line) { stated = offset }
+            if let reference = StackFrameReference.parse(line), reference.address != nil, reference.symbol != nil {
+                references.append(reference)
+            }
+        }
+        return runtimeLayout(references: references, stated: stated)
+    }
+
+    private func runtimeLayout(references: [StackFrameReference], stated: KASLROffset?) -> KernelRuntimeLayout {
+        var result = KernelRuntimeLayout(kaslr: stated ?? solveKASLR(references))
+        if let solved = result.kaslr, solved.source == .frames {
+            recordNote(
+                "KASLR offset 0x\(String(solved.offset, radix: 16)) solved from \(solved.agreeing) of "
+                    + "\(solved.considered) frames")
+        }
+        result.modules = procModules?.placements ?? []
+        let listed = Set(result.modules.map { Self.moduleKey($0.name) })
+        for placement in solveModules(references, except: listed) {
+            recordNote(
+                "module \(placement.name) placed at 0x\(String(placement.base, radix: 16)), solved from "
+                    + "\(placement.agreeing) of \(placement.considered) frames")
+            result.modules.append(placement)
+        }
+        return result
+    }
+
+    /// Resolves one raw runtime address through `layout`.
+    ///
+    /// The address is looked up in a module whose load address is known and whose code holds
+    /// it, else in the kernel image moved by the KASLR offset. A return address is looked up one byte back, the faulting position where it is.
+    ///
+    /// `nil` when no source has a function there (counted for ``warnings``).
+    public func resolve(rawAddress runtime: UInt64, isFaulting: Bool, in layout: KernelRuntimeLayout)
+        -> RawAddressResolution?
+    {
+        for placement in layout.modules(around: runtime) {
+            guard let modules else {
+                if !modulesWithoutDirectory.contains(placement.name) { modulesWithoutDirectory.append(placement.name) }
+                continue
+            }
+            guard let symbolizer = moduleSymbolizer(placement.name, in: modules) else { continue }
+            let inModule = runtime - placement.base
+            guard symbolizer.layout.codeRange?.contains(inModule) == true else { continue }
+            let lookup = isFaulting || inModule == 0 ? inModule : inModule - 1
+            guard let found = symbolizer.symbols.symbol(containing: lookup), found.symbol.isText else { continue }
+            return RawAddressResolution(
+                lookupAddress: lookup, symbol: found.symbol.name, offset: isFaulting ? found.offset : found.offset + 1,
+                size: found.symbol.size, module: placement.name,
+                frames: symbolizer.hasDebugInfo ? cleaned(symbolizer.frames(at: lookup)) : [])
+        }
+        let link = runtime &- (layout.kaslr?.offset ?? 0)
+        let lookup = isFaulting || link == 0 ? link : link - 1
+        let found = [kernel?.symbols, systemMap?.table].lazy.compactMap { $0?.symbol(containing: lookup) }
+            .first { $0.symbol.isText }
+        guard let found else {
+            unplacedRawCount += 1
+            if unplacedRaw.count < 3, !unplacedRaw.contains(runtime) { unplacedRaw.append(runtime) }
+            return nil
+        }
+        if layout.kaslr == nil, found.symbol.module == nil { rawWithoutOffset += 1 }
+        var frames: [SourceFrame] = []
+        if let kernel, kernel.hasDebugInfo, found.symbol.module == nil { frames = cleaned(kernel.frames(at: lookup)) }
+        return RawAddressResolution(
+            lookupAddress: lookup, symbol: found.symbol.name, offset: isFaulting ? found.offset : found.offset + 1,
+            size: found.symbol.size, module: found.symbol.module, frames: frames)
     }
 
     /// Resolves one frame by name: `name+0xoffset/0xsize`, in `module` when it names one.
@@ -169,13 +305,7 @@ public final class LogSymbolizer {
                 if !modulesWithoutDirectory.contains(module) { modulesWithoutDirectory.append(module) }
                 return resolution
             }
-            guard let symbolizer = modules.symbolizer(for: module) else {
-                if missingModules.insert(module).inserted {
-                    let reason = modules.failure(of: module).map { ": \($0)" } ?? " under --modules"
-                    record("module \(module): not found\(reason)")
-                }
-                return resolution
-            }
+            guard let symbolizer = moduleSymbolizer(module, in: modules) else { return resolution }
             if checkedModules.insert(module).inserted {
                 checkBuildID(module: module, printed: moduleBuildID, of: symbolizer)
             }
@@ -250,6 +380,7 @@ public final class LogSymbolizer {
         if let symbol = frame.resolvedSymbol {
             text += " \(symbol.name)+0x\(String(symbol.offset, radix: 16))"
             if symbol.size > 0 { text += "/0x\(String(symbol.size, radix: 16))" }
+            if let module = frame.resolvedModule { text += " [\(module)]" }
         }
         let known = frame.frames.filter { $0.file != nil }
         if !known.isEmpty {
@@ -265,6 +396,47 @@ public final class LogSymbolizer {
 
     private func record(_ warning: String) {
         if !recorded.contains(warning) { recorded.append(warning) }
+    }
+
+    private func recordNote(_ note: String) {
+        if !recordedNotes.contains(note) { recordedNotes.append(note) }
+    }
+
+    /// Module `name` opened from `modules`, its absence recorded once.
+    private func moduleSymbolizer(_ name: String, in modules: ModuleDirectory) -> Symbolizer? {
+        if let symbolizer = modules.symbolizer(for: name) { return symbolizer }
+        if missingModules.insert(name).inserted {
+            let reason = modules.failure(of: name).map { ": \($0)" } ?? " under --modules"
+            record("module \(name): not found\(reason)")
+        }
+        return nil
+    }
+
+    private static func moduleKey(_ name: String) -> String {
+        String(name.map { $0 == "-" ? "_" : $0 })
+    }
+
+    /// The load address of each module the frames name with a raw address
+    /// (`[<ffffffffc0461a2c>] ext4_fill_super+0x5c/0x120 [ext4]`), where a strict majority of
+    /// them agree; modules in `listed` are skipped.
+    private func solveModules(_ references: [StackFrameReference], except listed: Set<String>) -> [ModulePlacement] {
+        guard let modules else { return [] }
+        var pairs: [String: [(runtime: UInt64, link: UInt64)]] = [:]
+        var order: [String] = []
+        for reference in references {
+            guard let module = reference.module, let runtime = reference.address, let name = reference.symbol,
+                !listed.contains(Self.moduleKey(module)), let symbolizer = modules.symbolizer(for: module),
+                let address = symbolizer.address(ofSymbol: name, offset: reference.offset, size: reference.size)
+            else { continue }
+            if pairs[module] == nil { order.append(module) }
+            pairs[module, default: []].append((runtime, address))
+        }
+        return order.compactMap { module in
+            guard let list = pairs[module], let solved = KASLROffset.solve(pairs: list) else { return nil }
+            return ModulePlacement(
+                name: module, base: solved.offset, size: 0, source: .frames, agreeing: solved.agreeing,
+                considered: solved.considered)
+        }
     }
 
     private func cleaned(_ frames: [SourceFrame]) -> [SourceFrame] {

@@ -19,7 +19,9 @@ public enum SymbolizationJSON {
     }
 
     /// The document for a symbolized log.
-    public static func log(frames: [ResolvedLogFrame], kaslr: KASLROffset?, warnings: [String]) -> String {
+    public static func log(
+        frames: [ResolvedLogFrame], kaslr: KASLROffset?, warnings: [String], modules: [ModulePlacement] = []
+    ) -> String {
         var text = "{\"kaslr\":"
         if let kaslr {
             text += "{\"offset\":\"0x\(String(kaslr.offset, radix: 16))\",\"source\":\(string(kaslr.source.rawValue))"
@@ -28,6 +30,16 @@ public enum SymbolizationJSON {
         } else {
             text += "null"
         }
+        let placements = modules.map { placement in
+            var item =
+                "{\"name\":\(string(placement.name)),\"base\":\"0x\(String(placement.base, radix: 16))\","
+                + "\"source\":\(string(placement.source.rawValue))"
+            if placement.source == .frames {
+                item += ",\"agreeing\":\(placement.agreeing),\"considered\":\(placement.considered)"
+            }
+            return item + "}"
+        }
+        text += ",\"modules\":[" + placements.joined(separator: ",") + "]"
         text += ",\"warnings\":[" + warnings.map(string).joined(separator: ",") + "],\"frames\":["
         let items = frames.map { frame in
             let reference = frame.reference
@@ -37,7 +49,7 @@ public enum SymbolizationJSON {
             item += ",\"offset\":" + (offset.map { "\"0x\(String($0, radix: 16))\"" } ?? "null")
             let size = reference.symbol != nil ? reference.size : frame.resolvedSymbol?.size
             item += ",\"size\":" + (size.map { "\"0x\(String($0, radix: 16))\"" } ?? "null")
-            item += ",\"module\":\(optional(reference.module))"
+            item += ",\"module\":\(optional(reference.module ?? frame.resolvedModule))"
             item += ",\"rawAddress\":" + (reference.address.map { "\"0x\(String($0, radix: 16))\"" } ?? "null")
             item += ",\"lookupAddress\":" + (frame.lookupAddress.map { "\"0x\(String($0, radix: 16))\"" } ?? "null")
             item += ",\"faulting\":\(reference.isFaulting),\"frames\":\(framesArray(frame.frames))}"

@@ -195,6 +195,185 @@ struct SymbolizedAnalysisTests {
         #expect(unresolved == ["frames of 1 module(s) not resolved (my_mod): no --modules given"])
     }
 
+    /// A System.map written for the test: `helper_x` is 0x200 long, from 0xffffffff81100200.
+    static let rawSystemMap = """
+        ffffffff81000000 T _text
+        ffffffff81100000 T do_sys_open
+        ffffffff81100200 t helper_x
+        ffffffff81100400 T vfs_read
+        ffffffff81100800 T _etext
+        ffffffff81200000 D some_data
+
+        """
+
+    /// A 4.4-style oops whose faulting and one return address kallsyms could not name; the
+    /// named frames print their addresses too, 0x1f000000 past the map's.
+    static let oldStyleRawOops = """
+        [   10.100000] BUG: unable to handle kernel paging request at ffffffffc0123456
+        [   10.100000] IP: [<ffffffffa0100210>] 0xffffffffa0100210
+        [   10.100000] Oops: 0000 [#1] SMP
+        [   10.100000] CPU: 1 PID: 42 Comm: cat Not tainted 4.4.0 #1
+        [   10.100000] RIP: 0010:[<ffffffffa0100210>]  [<ffffffffa0100210>] 0xffffffffa0100210
+        [   10.100000] RSP: 0018:ffff88003c8e7e48  EFLAGS: 00010246
+        [   10.100000] Call Trace:
+        [   10.100000]  [<ffffffffa0100428>] vfs_read+0x28/0x400
+        [   10.100000]  [<ffffffffa0100231>] ? 0xffffffffa0100231
+        [   10.100000]  [<ffffffffa0100017>] do_sys_open+0x17/0x200
+        [   10.100000] ---[ end trace 0000000000000001 ]---
+
+        """
+
+    /// A 6.1-style oops: named frames without addresses, the offset stated after the panic.
+    static let statedOffsetRawOops = """
+        [   20.000000] BUG: kernel NULL pointer dereference, address: 0000000000000008
+        [   20.000000] #PF: supervisor read access in kernel mode
+        [   20.000000] Oops: 0000 [#1] PREEMPT SMP NOPTI
+        [   20.000000] CPU: 1 PID: 42 Comm: cat Not tainted 6.1.0 #1
+        [   20.000000] RIP: 0010:0xffffffffaf100210
+        [   20.000000] RSP: 0018:ffffc90000013d48 EFLAGS: 00010246
+        [   20.000000] Call Trace:
+        [   20.000000]  <TASK>
+        [   20.000000]  vfs_read+0x28/0x400
+        [   20.000000]  ? 0xffffffffaf100231
+        [   20.000000]  do_sys_open+0x17/0x200
+        [   20.000000]  </TASK>
+        [   20.000000] ---[ end trace 0000000000000000 ]---
+        [   20.000000] Kernel panic - not syncing: Fatal exception
+        [   20.000000] Kernel Offset: 0x2e000000 from 0xffffffff81000000 (relocation range: 0xffffffff80000000-0xffffffffbfffffff)
+
+        """
+
+    @Test(
+        "raw addresses are named through the KASLR offset, solved from frames or stated; the bucket stays",
+        arguments: [
+            (oldStyleRawOops, 0xffff_ffff_a010_0000 as UInt64, true),
+            (statedOffsetRawOops, 0xffff_ffff_af10_0000, false),
+        ])
+    func rawAddresses(log text: String, runtimeBase: UInt64, solved: Bool) throws {
+        let tree = try KernelTree()
+        defer { tree.remove() }
+        let map = tree.directory.appendingPathComponent("System.map")
+        try Data(Self.rawSystemMap.utf8).write(to: map)
+        let log = try tree.writeLog(text)
+        let result = try KsleuthBinary.run([
+            "analyze", "--no-signatures", "--format", "json", "--system-map", map.path, log.path,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let input = try firstInput(result.standardOutput)
+        let incident = try #require(try incidents(input).first)
+        let trace = try #require(incident["call_trace"] as? [String: Any])
+        // The faulting 0x…210 is helper_x+0x10 (0xffffffff81100210 - 0xffffffff81100200).
+        let faulting = try #require(trace["faulting_frame"] as? [String: Any])
+        #expect(faulting["function"] as? String == "helper_x")
+        #expect(faulting["offset"] as? Int == 0x10)
+        #expect(faulting["size"] as? Int == 0x200)
+        #expect(faulting["address"] as? String == "0x" + String(runtimeBase + 0x210, radix: 16))
+        // ` ? 0x…231` returns into helper_x+0x31, a guess, between the two named frames.
+        let frames = try frames(incident)
+        #expect(frames.map { $0["function"] as? String } == ["vfs_read", "helper_x", "do_sys_open"])
+        #expect(frames[1]["offset"] as? Int == 0x31)
+        #expect(frames[1]["reliable"] as? Bool == false)
+        #expect(frames[1]["address"] as? String == "0x" + String(runtimeBase + 0x231, radix: 16))
+        let messages = try #require(input["diagnostics"] as? [[String: Any]]).compactMap { $0["message"] as? String }
+        // vfs_read+0x28 at 0xffffffffa0100428 and do_sys_open+0x17 at 0xffffffffa0100017.
+        #expect(messages == (solved ? ["KASLR offset 0x1f000000 solved from 2 of 2 frames"] : []), "\(messages)")
+
+        let plain = try KsleuthBinary.run(["analyze", "--no-signatures", "--format", "json", log.path])
+        let unsymbolized = try #require(try incidents(try firstInput(plain.standardOutput)).first)
+        let identity = try #require(incident["identity"] as? [String: Any])
+        let plainIdentity = try #require(unsymbolized["identity"] as? [String: Any])
+        #expect(plainIdentity["bucket"] as? String == identity["bucket"] as? String)
+        // Without symbols the raw address stays unnamed (the model may keep it, with no function).
+        #expect(try !self.frames(unsymbolized).contains { $0["function"] as? String == "helper_x" })
+
+        let report = try KsleuthBinary.run([
+            "analyze", "--no-signatures", "--color", "never", "--excerpt-lines", "40", "--system-map", map.path,
+            log.path,
+        ])
+        #expect(
+            report.standardOutput.contains(String(format: "? 0x%llx helper_x+0x31/0x200\n", runtimeBase + 0x231)),
+            "\(report.standardOutput)")
+    }
+
+    @Test("a raw module address resolves through --proc-modules and the module's .ko.xz")
+    func rawModuleAddress() throws {
+        let tree = try KernelTree()
+        defer { tree.remove() }
+        let modules = try tree.buildModule()
+        let probe = try #require(try tree.moduleSymbols()["my_probe"])
+        let listing = tree.directory.appendingPathComponent("modules.txt")
+        try Data("my_mod 16384 0 - Live 0xffffffffc0a00000 (OE)\n".utf8).write(to: listing)
+        let runtime = 0xffff_ffff_c0a0_0000 + probe.address + probe.size / 2
+        let log = try tree.writeLog(try tree.oops(extraFrame: String(format: " ? 0x%016llx", runtime)))
+        let result = try KsleuthBinary.run([
+            "analyze", "--no-signatures", "--format", "json", "--vmlinux", tree.vmlinux.path, "--modules",
+            modules.path, "--proc-modules", listing.path, log.path,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let input = try firstInput(result.standardOutput)
+        let incident = try #require(try incidents(input).first)
+        let frame = try #require(try frames(incident).last)
+        #expect(frame["function"] as? String == "my_probe")
+        #expect(frame["module"] as? String == "my_mod")
+        #expect(frame["offset"] as? Int == Int(probe.size / 2))
+        #expect(frame["file"] as? String == "drivers/mod/my_mod.c")
+        #expect(frame["line"] as? Int == 1)
+        #expect(frame["reliable"] as? Bool == false)
+        #expect((input["diagnostics"] as? [Any])?.isEmpty == true, "\(input["diagnostics"] ?? "")")
+    }
+
+    @Test("symbolize: an address list (arguments or stdin, text or JSON), and a log with raw addresses")
+    func symbolizeCommand() throws {
+        let tree = try KernelTree()
+        defer { tree.remove() }
+        // The call of slab_thing in bar_probe, one byte before the return address objdump shows.
+        let printed = try tree.frame("bar_probe", returningFrom: "slab_thing")
+        let offset = try #require(
+            UInt64(printed.split(separator: "+")[1].split(separator: "/")[0].dropFirst(2), radix: 16))
+        let call = try #require(try tree.symbols()["bar_probe"]).address + offset - 1
+        let address = "0x" + String(call, radix: 16)
+        let listing = try KsleuthBinary.run([
+            "symbolize", "--vmlinux", tree.vmlinux.path, "--format", "json", "--addresses", address,
+        ])
+        #expect(listing.status == 0, "\(listing.standardError)")
+        let answers = try #require(
+            try JSONSerialization.jsonObject(with: Data(listing.standardOutput.utf8)) as? [[String: Any]])
+        #expect(answers.count == 1)
+        #expect(answers.first?["address"] as? String == address)
+        let chain = try #require(answers.first?["frames"] as? [[String: Any]])
+        // helper.h:2 column 73 is `slab_thing(v * 7)`, inlined at bar.c:2 column 57, `helper(x)`.
+        #expect(chain.map { $0["function"] as? String } == ["helper", "bar_probe"])
+        #expect((chain[0]["file"] as? String)?.hasSuffix("include/linux/helper.h") == true)
+        #expect(chain.map { $0["line"] as? Int } == [2, 2])
+        #expect(chain.map { $0["column"] as? Int } == [73, 57])
+        let text = try KsleuthBinary.run(
+            ["symbolize", "--vmlinux", tree.vmlinux.path, "--addresses", "-"], input: Data("\(address)\n".utf8))
+        let lines = text.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "helper")
+        #expect(lines.count > 3 && lines[2] == "bar_probe")
+        #expect(lines.count > 3 && lines[3].hasSuffix("drivers/foo/bar.c:2:57"))
+        let wrong = try KsleuthBinary.run(["symbolize", "--vmlinux", tree.vmlinux.path, "--addresses", "0xzz"])
+        #expect(wrong.status == 2)
+        #expect(wrong.standardError == "ksleuth: 0xzz is not a hex address\n")
+
+        let map = tree.directory.appendingPathComponent("System.map")
+        try Data(Self.rawSystemMap.utf8).write(to: map)
+        let log = try tree.writeLog(Self.oldStyleRawOops)
+        let annotated = try KsleuthBinary.run(["symbolize", "--system-map", map.path, log.path])
+        #expect(annotated.status == 0)
+        #expect(
+            annotated.standardOutput.contains(
+                "[   10.100000]  [<ffffffffa0100231>] ? 0xffffffffa0100231 helper_x+0x31/0x200\n"),
+            "\(annotated.standardOutput)")
+        #expect(annotated.standardError == "ksleuth: KASLR offset 0x1f000000 solved from 2 of 2 frames\n")
+        let document = try KsleuthBinary.run(["symbolize", "--system-map", map.path, "--format", "json", log.path])
+        let parsed = try json(document.standardOutput)
+        let kaslr = try #require(parsed["kaslr"] as? [String: Any])
+        #expect(kaslr["offset"] as? String == "0x1f000000")
+        #expect(kaslr["agreeing"] as? Int == 2)
+        #expect((parsed["modules"] as? [Any])?.isEmpty == true)
+    }
+
     @Test("an unreadable --vmlinux is an error with status 2")
     func unreadableVmlinux() throws {
         let tree = try KernelTree()

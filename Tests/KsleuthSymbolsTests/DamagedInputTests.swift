@@ -64,7 +64,7 @@ import Testing
         #expect(symbolizer.warnings.contains { $0.contains("unit length") }, "\(symbolizer.warnings)")
     }
 
-    @Test func damagedLineProgramEndsAndOtherDataStays() throws {
+    @Test(.timeLimit(.minutes(2))) func damagedLineProgramEndsAndOtherDataStays() throws {
         let directory = try TestTools.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         guard let program = try compile(in: directory) else {
@@ -89,10 +89,11 @@ import Testing
             let work = try #require(symbolizer.symbols.symbols(named: "work2").first)
             let frames = symbolizer.frames(at: (0..<64).map { work.address + $0 })
             #expect(frames.allSatisfy { $0.last?.function == "work2" }, "\(name)")
+            #expect(symbolizer.warnings.contains { $0.contains(".debug_line") }, "\(name): \(symbolizer.warnings)")
         }
     }
 
-    @Test func randomCorruptionNeverCrashes() throws {
+    @Test(.timeLimit(.minutes(5))) func randomCorruptionNeverCrashes() throws {
         let directory = try TestTools.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         guard let program = try compile(in: directory, flags: ["-gdwarf-5"]) else {
@@ -144,6 +145,49 @@ import Testing
         #expect(map.table.resolve(name: "start_kernel", offset: 0x10, size: nil)?.address == 0xffff_ffff_8100_0100)
         let hidden = SystemMapParser.parse(Array("0000000000000000 T _text\n0000000000000000 t x\n".utf8))
         #expect(hidden.addressesHidden)
+    }
+
+    /// A `/proc/modules` text with garbage lines, and a module whose `.ko.xz` is cut short:
+    /// counted and reported; the good line still places raw addresses.
+    @Test func garbageProcModulesAndACutModule() throws {
+        let listing = ProcModulesParser.parse(
+            Array(
+                """
+                ext4 999424 2 - Live 0xffffffffc0455000
+                Module                  Size  Used by
+                cut_mod 16384 0 - Live 0xffffffffc0a00000 (OE)
+                zz 12 - Live
+                nf_tables 253952 5 nft_chain_nat,nft_compat, Live 0xffffffffc0a4e000 (E)
+
+                """.utf8))
+        #expect(listing.placements.map(\.name) == ["ext4", "cut_mod", "nf_tables"])
+        #expect(
+            listing.placements.map(\.base) == [0xffff_ffff_c045_5000, 0xffff_ffff_c0a0_0000, 0xffff_ffff_c0a4_e000])
+        #expect(listing.skippedLines == 2)
+        #expect(listing.firstSkippedLines == [2, 4])
+        let hidden = ProcModulesParser.parse(Array("ext4 999424 2 - Live 0x0000000000000000\n".utf8))
+        #expect(hidden.addressesHidden)
+
+        let directory = try TestTools.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        guard let program = try compile(in: directory, flags: ["-c"]), let xz = TestTools.find("xz") else {
+            print("skipped: needs a C compiler and xz")
+            return
+        }
+        let module = directory.appendingPathComponent("cut-mod.ko")
+        try FileManager.default.moveItem(at: program, to: module)
+        try #require(try TestTools.run(xz, [module.path]).status == 0)
+        let packed = directory.appendingPathComponent("cut-mod.ko.xz")
+        let whole = try bytes(of: packed)
+        try Data(whole.prefix(whole.count / 2)).write(to: packed)
+        let symbolizer = LogSymbolizer(
+            kernel: nil, systemMap: nil, modules: ModuleDirectory(root: directory.path), procModules: listing)
+        let frames = symbolizer.resolve(["Call Trace:", " ? 0xffffffffc0a00040", " work2+0x8/0x40 [cut_mod]"])
+        #expect(frames.allSatisfy { $0.lookupAddress == nil })
+        let warnings = symbolizer.warnings
+        #expect(warnings.first == "/proc/modules: skipped 2 line(s) that are not modules (first: line 2, 4)")
+        #expect(
+            warnings.filter { $0.hasPrefix("module cut_mod: not found: \(packed.path)") }.count == 1, "\(warnings)")
     }
 
     @Test func wrongVmlinuxIsOneWarningEachAndFramesStillResolve() throws {

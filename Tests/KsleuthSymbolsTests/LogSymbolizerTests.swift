@@ -111,8 +111,12 @@ import Testing
                     "\(name):\(frame.lineNumber) \(symbol)")
                 resolved += 1
             }
-            // Module frames are not resolved (no --modules here); every kernel frame fits the map.
-            let warnings = symbolizer.warnings.filter { !$0.hasSuffix("no --modules given") }
+            // Module frames are not resolved (no --modules here), nor raw addresses the kernel
+            // could not name (`[<8010e7f8>]` alone): the written map holds only the named
+            // symbols. Every kernel frame fits the map.
+            let warnings = symbolizer.warnings.filter {
+                !$0.hasSuffix("no --modules given") && !$0.contains(" raw address(es) ")
+            }
             #expect(warnings.isEmpty, "\(name): \(warnings)")
         }
         print("\(architecture): \(resolved) frames of \(logs.count) logs resolved against the written System.map")
@@ -215,5 +219,108 @@ import Testing
         let annotated = symbolizer.annotate(log, frames: frames)
         #expect(annotated[2].contains("[my_mod] ("), "\(annotated[2])")
         #expect(annotated[2].contains("program.c:"), "\(annotated[2])")
+    }
+
+    /// The frames x86, arm32 and old kernels print for addresses kallsyms could not name.
+    @Test func unnamedAddressFrames() throws {
+        // logspec-test-baseline-004.log: `[    5.741676]  ? 0xffffffffc04f9000`
+        let guess = try #require(StackFrameReference.parse("[    5.741676]  ? 0xffffffffc04f9000"))
+        #expect(guess.symbol == nil)
+        #expect(guess.address == 0xffff_ffff_c04f_9000)
+        #expect(!guess.isReliable)
+        #expect(!guess.isFaulting)
+        let old = try #require(
+            StackFrameReference.parseUnnamed(kernelText: " [<ffffffff810002b8>] ? 0xffffffff810002b8"))
+        #expect(old.address == 0xffff_ffff_8100_02b8)
+        #expect(!old.isReliable)
+        let pc = try #require(StackFrameReference.parseUnnamed(kernelText: "RIP: 0010:0xffffffffc0a01234"))
+        #expect(pc.address == 0xffff_ffff_c0a0_1234)
+        #expect(pc.isFaulting)
+        let arm = try #require(
+            StackFrameReference.parseUnnamed(kernelText: "[<c0008f4c>] (0xc0008f4c) from [<c00090f0>] (0xc00090f0)"))
+        // The caller's position, as for named arm32 frames.
+        #expect(arm.address == 0xc000_90f0)
+        #expect(arm.isReliable)
+        let named = try #require(StackFrameReference.parse(" [<ffffffff810b00da>] ? load_balance+0x18a/0x700"))
+        #expect(named.symbol == "load_balance")
+        #expect(!named.isReliable)
+        for text in [
+            "Kernel Offset: 0x2e000000 from 0xffffffff81000000 (relocation range: 0xffffffff80000000-0xffffffffbfffffff)",
+            "PHYS_OFFSET: 0xffff9a3b40000000", "softirqs last disabled at (0): [<0000000000000000>] 0x0",
+            "Alignment trap: not handling instruction f46107cf at [<004e5c4c>]", " vfs_read+0x28/0x400",
+        ] {
+            #expect(StackFrameReference.parseUnnamed(kernelText: text) == nil, "\(text)")
+        }
+        #expect(StackFrameReference.parse("PHYS_OFFSET: 0xffff9a3b40000000") == nil)
+        // satyr-rhbz-1518943.log: `RIP: 0033:0x7fd1f18192fb`, the user-mode registers.
+        #expect(StackFrameReference.parseUnnamed(kernelText: "RIP: 0033:0x7fd1f18192fb") == nil)
+        // satyr-arm-hung-task-oops-2.log: `[00000009] *pgd=00000000`, a page-table walk.
+        #expect(StackFrameReference.parseUnnamed(kernelText: "[00000009] *pgd=00000000") == nil)
+        #expect(StackFrameReference.kernelText(of: "[ 9901.009172] [<8010e7f8>]") == "[<8010e7f8>]")
+        #expect(
+            StackFrameReference.kernelText(of: "[   74.595988][ T6529] ? 0xffffffffc04f9000") == "? 0xffffffffc04f9000")
+        #expect(
+            StackFrameReference.kernelText(of: "Jan 12 10:00:01 host kernel: [   5.7]  ? 0xffffffffc04f9000")
+                == "? 0xffffffffc04f9000")
+    }
+
+    /// Raw addresses in a module, placed by a `/proc/modules` text and by frames that print both
+    /// an address and `func+0xoff [module]`; the module is a `.ko.xz` the test builds.
+    @Test func rawModuleAddressesResolveThroughTheirLoadAddress() throws {
+        guard let compiler = TestTools.find("gcc") ?? TestTools.find("clang"), let xz = TestTools.find("xz") else {
+            print("skipped: needs a C compiler and xz")
+            return
+        }
+        let directory = try TestTools.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestTools.writeProgram(in: directory, functions: 6, withData: false)
+        let built = try TestTools.run(
+            compiler, ["-O2", "-g", "-c", "-fno-reorder-functions", "-o", "my-mod.ko", "program.c"], in: directory)
+        try #require(built.status == 0, "\(built.standardError)")
+        let plain = try Symbolizer(path: directory.appendingPathComponent("my-mod.ko").path)
+        let work4 = try #require(plain.symbols.symbols(named: "work4").first)
+        let work2 = try #require(plain.symbols.symbols(named: "work2").first)
+        try #require(try TestTools.run(xz, ["my-mod.ko"], in: directory).status == 0)
+        let modules = ModuleDirectory(root: directory.path)
+
+        // /proc/modules as the kernel prints it; the second line is garbage.
+        let listed = ProcModulesParser.parse(
+            Array("my_mod 16384 0 - Live 0xffffffffc0a00000 (OE)\nnot a module line\n".utf8))
+        #expect(
+            listed.placements == [
+                ModulePlacement(name: "my_mod", base: 0xffff_ffff_c0a0_0000, size: 16384, source: .procModules)
+            ])
+        #expect(listed.warnings == ["skipped 1 line(s) that are not modules (first: line 2)"])
+        let runtime = 0xffff_ffff_c0a0_0000 + work4.address + 0x20
+        let log = ["Call Trace:", String(format: " ? 0x%016llx", runtime)]
+        let byList = LogSymbolizer(kernel: nil, systemMap: nil, modules: modules, procModules: listed)
+        let frame = try #require(byList.resolve(log).first)
+        #expect(frame.resolvedSymbol?.name == "work4")
+        #expect(frame.resolvedSymbol?.offset == 0x20)
+        #expect(frame.resolvedModule == "my_mod")
+        #expect(frame.lookupAddress == work4.address + 0x1f)
+        #expect(frame.frames == plain.frames(at: work4.address + 0x1f))
+        #expect(
+            byList.annotate(log, frames: [frame])[1].contains("work4+0x20/"), "\(byList.annotate(log, frames: [frame]))"
+        )
+        #expect(byList.warnings == ["/proc/modules: skipped 1 line(s) that are not modules (first: line 2)"])
+
+        // No list: the two named frames agree on 0xffffffffc0b00000.
+        let base: UInt64 = 0xffff_ffff_c0b0_0000
+        let solvedLog = [
+            "Call Trace:",
+            String(format: " [<%016llx>] work2+0x10/0x%llx [my_mod]", base + work2.address + 0x10, work2.size),
+            String(format: " [<%016llx>] ? 0x%016llx", base + work4.address + 0x20, base + work4.address + 0x20),
+            String(format: " [<%016llx>] work4+0x8/0x%llx [my_mod]", base + work4.address + 0x8, work4.size),
+        ]
+        let bySolving = LogSymbolizer(kernel: nil, systemMap: nil, modules: modules)
+        let solved = bySolving.resolve(solvedLog)
+        #expect(bySolving.layout.modules.map(\.base) == [base])
+        #expect(bySolving.notes == ["module my_mod placed at 0xffffffffc0b00000, solved from 2 of 2 frames"])
+        let raw = try #require(solved.first { $0.lineNumber == 3 })
+        #expect(raw.resolvedSymbol?.name == "work4")
+        #expect(raw.resolvedSymbol?.offset == 0x20)
+        #expect(raw.resolvedModule == "my_mod")
+        #expect(raw.frames == plain.frames(at: work4.address + 0x1f))
     }
 }

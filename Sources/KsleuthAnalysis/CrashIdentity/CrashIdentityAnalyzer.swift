@@ -56,7 +56,9 @@ public final class CrashIdentityAnalyzer: IncidentAnalyzer {
             let report = builder.report(from: lines, start: index, separatesCallers: incident.caller != nil)
             outcome = builder.title(of: report, kind: kind)
         } else {
-            outcome = fallback(incident, trace: trace)
+            // Named after the frames as printed, not those symbolization added from raw
+            // addresses, so that the title does not change with symbols.
+            outcome = fallback(incident, trace: CallTrace.parse(incident.lines.map(\.text)))
         }
         if incident.isTruncated, outcome.corruptionReason == nil, outcome.title.hasSuffix(" in corrupted") {
             outcome.corruptionReason = "the report is truncated"

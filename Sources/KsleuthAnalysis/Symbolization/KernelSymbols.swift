@@ -19,20 +19,27 @@ public final class KernelSymbols: @unchecked Sendable {
     /// The path prefix removed from DWARF file names (the kernel build directory), so that
     /// files read `fs/ext4/inode.c` as the guilty-file rules expect.
     public let stripPrefix: String?
+    /// Where the crashed kernel's modules were loaded (`--proc-modules`), for raw addresses.
+    public let procModules: ProcModules?
     private let lock = NSLock()
 
     /// Shares sources the caller opened (the command line's `SymbolOptions` does).
-    public init(kernel: Symbolizer?, systemMap: SystemMap?, modules: ModuleDirectory?, stripPrefix: String? = nil) {
+    public init(
+        kernel: Symbolizer?, systemMap: SystemMap?, modules: ModuleDirectory?, stripPrefix: String? = nil,
+        procModules: ProcModules? = nil
+    ) {
         self.kernel = kernel
         self.systemMap = systemMap
         self.modules = modules
         self.stripPrefix = stripPrefix
+        self.procModules = procModules
     }
 
     /// A resolver with fresh per-input state (warnings, checked modules) over these sources;
     /// use it only inside ``withLock(_:)``.
     func makeResolver() -> LogSymbolizer {
-        LogSymbolizer(kernel: kernel, systemMap: systemMap, modules: modules, stripPrefix: stripPrefix)
+        LogSymbolizer(
+            kernel: kernel, systemMap: systemMap, modules: modules, stripPrefix: stripPrefix, procModules: procModules)
     }
 
     /// Runs `body` while no other task uses the sources.
