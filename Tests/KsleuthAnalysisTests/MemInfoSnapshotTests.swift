@@ -110,7 +110,9 @@ struct MemInfoSnapshotTests {
                            total        used        free      shared  buff/cache   available
             Mem:           15935        5838        1175         305        8922        9645
             """
-        let inMiB = try #require(MemInfoSnapshotAnalyzer(freeUnitKB: 1024).snapshot(lines: lines(mebibytes)))
+        let inMiB = try #require(
+            MemInfoSnapshotAnalyzer(freeUnit: FreeOutputUnit(bytesPerUnit: 1_048_576, evidence: .commandLine)).snapshot(
+                lines: lines(mebibytes)))
         #expect(inMiB.totalKB == 16_317_440)
         // (15935 - 1175 - 8922) MiB.
         #expect(inMiB.usedKB == 5_978_112)

@@ -7,7 +7,7 @@ import KsleuthEvents
 struct AllocationContext: Sendable, Equatable {
     /// `softirq`, `irq` or `process`; `nil` without a trace.
     var context: String?
-    /// The first reliable frame outside the allocator.
+    /// The first reliable frame outside the allocator that the allocator's frames do not follow.
     var callerFunction: String?
     /// The caller's module (`vd`), or the first module frame's.
     var callerModule: String?
@@ -42,9 +42,15 @@ struct AllocationContext: Sendable, Equatable {
         }
         let reliableFrames = frames.filter(\.isReliable)
         let reliable = reliableFrames.isEmpty ? frames : reliableFrames
-        let caller = reliable.first { frame in
-            !Self.allocatorPrefixes.contains { frame.baseFunction.hasPrefix($0) }
+        func isAllocator(_ frame: StackFrame) -> Bool {
+            Self.allocatorPrefixes.contains { frame.baseFunction.hasPrefix($0) }
         }
+        // A frame the allocator's own frames follow is a stale word of the stack, not the
+        // caller: 2.6 x86_64 printed every text address it found, unmarked
+        // (`kmem_getpages+38 ip_frag_create+26 cache_grow+190`).
+        let caller = reliable.indices.first { index in
+            !isAllocator(reliable[index]) && !(index + 1 < reliable.count && isAllocator(reliable[index + 1]))
+        }.map { reliable[$0] }
         callerFunction = caller.map { String($0.baseFunction) }
         callerModule = caller?.module ?? reliable.first { $0.module != nil }?.module
     }

@@ -14,7 +14,7 @@ public struct AllocationFailureAnalyzer: IncidentAnalyzer {
 
     /// Adds the findings to `incident`.
     public func analyze(_ incident: inout Incident) {
-        let report = OOMReport(lines: incident.lines)
+        let report = OOMReport(lines: WrappedDumpLines.join(incident.lines))
         if incident.kind == .memoryDump {
             analyzeDump(report, &incident)
         } else {
@@ -127,6 +127,7 @@ public struct AllocationFailureAnalyzer: IncidentAnalyzer {
         for zone in dump.zones where zone.line != nil && zone.buddy == nil && zone.isPopulated {
             missing.append("buddy line of Node \(zone.node) \(zone.zone)")
         }
+        missing += BuddyLineCheck.problems(report.buddies)
         return missing
     }
 

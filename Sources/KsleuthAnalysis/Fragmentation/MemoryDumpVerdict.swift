@@ -3,9 +3,11 @@
 /// The state of memory a show_mem dump (sysrq-m) shows, with no request to judge: a zone
 /// below its min watermark, a zone whose free memory is mostly in small blocks, or neither.
 ///
-/// A zone is fragmented when it is above its high watermark yet 90% or more of its free
-/// memory is in blocks below some order up to 9 (2 MiB with 4 KiB pages: THP and compaction's
-/// usual target), read from the unusable free space index (≥ 900).
+/// A zone is fragmented when it is above its high watermark plus its `lowmem_reserve[]` for the
+/// highest zone (below that, the allocator keeps it for requests of its own zone, and its free
+/// memory serves no other) yet 90% or more of its free memory is in blocks below some order up
+/// to 9 (2 MiB with 4 KiB pages: THP and compaction's usual target), read from the unusable
+/// free space index (≥ 900).
 struct MemoryDumpVerdict: Sendable, Equatable {
     var cause: String
     var summary: String
@@ -47,7 +49,8 @@ struct MemoryDumpVerdict: Sendable, Equatable {
             return
         }
         let fragmented = zones.compactMap { zone -> (ZoneAssessment, Int)? in
-            guard let free = zone.line?.freeKB, let high = zone.line?.fields["high"], free > high,
+            guard let free = zone.line?.freeKB, let high = zone.line?.fields["high"],
+                free > high + (zone.lowmemReservePages ?? 0) * zone.pageKB,
                 let order = Self.fragmentedFromOrder(zone)
             else { return nil }
             return (zone, order)

@@ -28,6 +28,7 @@ extension ZoneAssessment {
             for (index, count) in buddy.counts.enumerated() { blocks[String(index)] = .integer(count) }
             details["free_blocks_by_order"] = .object(blocks)
             set("buddy_total_kb", buddy.totalKB)
+            if let total = buddy.totalKB, total != buddy.summedKB { set("buddy_orders_sum_kb", buddy.summedKB) }
             set("largest_free_order", largestFreeOrder.map { Int64($0) })
         }
         if forRequest, let contiguous {
@@ -46,7 +47,7 @@ extension ZoneAssessment {
         if forRequest {
             set("watermark_ok", watermarkOK)
             if let check = watermarkMin { details["watermark"] = .object(watermarkDetails(check)) }
-        } else if let free = line?.freeKB {
+        } else if let free = line?.freeKB, isPopulated {
             set("below_min", line?.minKB.map { free < $0 })
             set("below_low", line?.fields["low"].map { free < $0 })
             set("fragmented_from_order", MemoryDumpVerdict.fragmentedFromOrder(self).map { Int64($0) })

@@ -26,6 +26,9 @@ public struct BuddyFreeList: Sendable, Equatable {
         return sum
     }
 
+    /// Free kB over every order: what the kernel's `= <N>kB` total must equal.
+    public var summedKB: Int64 { freeKB(atOrAbove: 0) }
+
     /// Reads a buddy line, or `nil` when `text` is not one.
     public static func parse(_ text: Substring) -> BuddyFreeList? {
         let (node, rest, _) = KernelFields.nodePrefix(text)

@@ -46,14 +46,16 @@ public enum MemInfoParser {
         "active_anon", "inactive_anon", "isolated_anon", "active_file", "inactive_file", "isolated_file",
         "unevictable", "dirty", "writeback", "unstable", "free", "slab_reclaimable", "slab_unreclaimable", "mapped",
         "shmem", "pagetables", "bounce", "free_pcp", "free_cma", "sec_pagetables", "kernel_misc_reclaimable",
-        // 2.6.28-2.6.31 print "Active_anon:211266 active_file:90 inactive_anon:211254" first.
-        "Active_anon",
+        // 2.6.28-2.6.31 print "Active_anon:211266 active_file:90 inactive_anon:211254" first;
+        // earlier 2.6 kernels "Active:283000 inactive:1704247 dirty:1177 … free:6445 slab:31088".
+        "Active_anon", "Active", "inactive", "slab",
     ]
 
     /// Reads `text` (one line, prefix and leading spaces removed) into `info`; returns whether
     /// it was a show_mem line.
     public static func read(_ text: Substring, into info: inout MemInfo) -> Bool {
-        if text == "Mem-Info:" || text.hasPrefix("Mem-Info:") {
+        // "Mem-info:" up to 2.6.2x.
+        if text.hasPrefix("Mem-Info:") || text.hasPrefix("Mem-info:") {
             info.sawHeader = true
             return true
         }
@@ -83,24 +85,27 @@ public enum MemInfoParser {
     }
 
     private static func readTotal(_ text: Substring, into info: inout MemInfo) -> Bool {
+        // "Free swap  = 14650600kB" (show_swap_cache_info), and the arch show_mem's older
+        // "Free swap:       14650600kB".
         if text.hasPrefix("Free swap") || text.hasPrefix("Total swap") {
-            guard let equals = text.firstIndex(of: "=") else { return false }
-            let value = KernelFields.number(text[text.index(after: equals)...].drop { $0 == " " })?.0
-            if text.hasPrefix("Free") { info.freeSwapKB = value } else { info.totalSwapKB = value }
+            guard let separator = text.firstIndex(where: { $0 == "=" || $0 == ":" }) else { return false }
+            let value = KernelFields.number(text[text.index(after: separator)...].drop { $0 == " " })?.0
+            if text.hasPrefix("Free") { info.freeSwapKB = value ?? info.freeSwapKB } else { info.totalSwapKB = value }
             return true
         }
         guard let first = text.first, first.isNumber, let space = text.firstIndex(of: " "),
             let count = Int64(text[..<space])
         else { return false }
         let tail = text[text.index(after: space)...]
+        // The arch show_mem of 2.6 and earlier: "pages of RAM", "pages of HIGHMEM", "reserved pages".
         switch tail {
         case "total pagecache pages": info.pageCachePages = count
-        case "pages in swap cache": info.swapCachePages = count
-        case "pages RAM": info.ramPages = count
-        case "pages reserved": info.reservedPages = count
-        case "pages HighMem/MovableOnly", "pages HighMem": info.highMemPages = count
+        case "pages in swap cache", "pages swap cached": info.swapCachePages = count
+        case "pages RAM", "pages of RAM": info.ramPages = count
+        case "pages reserved", "reserved pages": info.reservedPages = count
+        case "pages HighMem/MovableOnly", "pages HighMem", "pages of HIGHMEM": info.highMemPages = count
         case "pages cma reserved": info.cmaReservedPages = count
-        default: return tail.hasPrefix("pages ")
+        default: return tail.hasPrefix("pages ") || tail == "free pages"
         }
         return true
     }

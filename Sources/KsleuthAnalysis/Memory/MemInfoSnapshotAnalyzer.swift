@@ -13,51 +13,41 @@ import KsleuthEvents
 ///
 /// ``SnapshotAnalysis`` uses it for the meminfo or free file of a `memory-snapshot` incident.
 public struct MemInfoSnapshotAnalyzer: Sendable {
-    /// The unit of `free`'s plain numbers in kB: 1 for `free` and `free -k`, 1024 for `free -m`.
-    public var freeUnitKB: Int64
+    /// The unit of `free`'s numbers (``FreeOutputUnitReader`` finds it).
+    public var freeUnit: FreeOutputUnit
 
-    public init(freeUnitKB: Int64 = 1) {
-        self.freeUnitKB = freeUnitKB
+    public init(freeUnit: FreeOutputUnit = .assumedKibibytes) {
+        self.freeUnit = freeUnit
     }
+
+    /// The rows free(1) prints: `Mem:`, `Low:`/`High:` (`-l`), `-/+ buffers/cache:` (procps up
+    /// to 3.3.9), `Swap:`, `Total:` (`-t`) and `Comm:` (`-v`).
+    static let freeRowNames: Set<Substring> = ["Mem", "Low", "High", "-/+ buffers/cache", "Swap", "Total", "Comm"]
 
     /// The snapshot in `lines`, or `nil` when they hold neither meminfo nor free output.
     public func snapshot(lines: [Substring]) -> MemorySnapshot? {
         var meminfo: [String: Int64] = [:]
-        var freeRows: [String: [Int64]] = [:]
+        var freeRows: [Substring: [Int64]] = [:]
         var freeColumns: [String] = []
         for line in lines {
             let text = line.trimmingSpaces()
             if let colon = text.firstIndex(of: ":") {
-                let name = String(text[..<colon])
+                let name = text[..<colon]
                 let values = text[text.index(after: colon)...].split(separator: " ")
-                if ["Mem", "Swap", "Low", "High", "Total", "-/+ buffers/cache"].contains(name) {
-                    freeRows[name] = values.compactMap { Self.freeValue($0, unitKB: freeUnitKB) }
+                if Self.freeRowNames.contains(name) {
+                    freeRows[name] = values.compactMap { freeUnit.kilobytes($0) }
                 } else if let first = values.first, let value = Int64(first),
                     values.count == 1 || values.count == 2 && values[1] == "kB"
                 {
-                    meminfo[name] = value
+                    meminfo[String(name)] = value
                 }
-            } else if text.hasPrefix("total ") {
+            } else if FreeOutputUnitReader.era(ofHeader: text) != nil {
                 freeColumns = text.split(separator: " ").map(String.init)
             }
         }
         if meminfo["MemTotal"] != nil { return Self.fromMeminfo(meminfo) }
-        if let mem = freeRows["Mem"], !freeColumns.isEmpty {
-            return Self.fromFree(columns: freeColumns, mem: mem, swap: freeRows["Swap"])
-        }
-        return nil
-    }
-
-    /// A `free` number: plain in the given unit, or with `-h`'s suffix (`15Gi`, `812Mi`, `0B`).
-    static func freeValue(_ token: Substring, unitKB: Int64) -> Int64? {
-        if let value = Int64(token) { return value * unitKB }
-        let suffixes: [(String, Double)] = [
-            ("Ki", 1), ("Mi", 1024), ("Gi", 1_048_576), ("Ti", 1_073_741_824), ("K", 1), ("M", 1024),
-            ("G", 1_048_576), ("T", 1_073_741_824), ("B", 1.0 / 1024),
-        ]
-        for (suffix, factor) in suffixes where token.hasSuffix(suffix) {
-            guard let number = Double(token.dropLast(suffix.count).replacing(",", with: ".")) else { return nil }
-            return Int64((number * factor).rounded())
+        if freeRows["Mem"] != nil, !freeColumns.isEmpty {
+            return Self.fromFree(columns: freeColumns, rows: freeRows)
         }
         return nil
     }
@@ -107,8 +97,9 @@ public struct MemInfoSnapshotAnalyzer: Sendable {
         return snapshot
     }
 
-    static func fromFree(columns: [String], mem: [Int64], swap: [Int64]?) -> MemorySnapshot {
+    static func fromFree(columns: [String], rows: [Substring: [Int64]]) -> MemorySnapshot {
         var snapshot = MemorySnapshot(source: "free")
+        let mem = rows["Mem"] ?? []
         func value(_ name: String) -> Int64? {
             guard let index = columns.firstIndex(of: name), index < mem.count else { return nil }
             return mem[index]
@@ -117,19 +108,30 @@ public struct MemInfoSnapshotAnalyzer: Sendable {
         snapshot.freeKB = value("free")
         snapshot.availableKB = value("available")
         snapshot.shmemKB = value("shared")
+        // `-w` prints "buffers cache"; procps up to 3.3.9 "buffers cached".
+        let cached = value("cached") ?? value("cache")
         if let both = value("buff/cache") {
             snapshot.buffCacheKB = both
-        } else if value("buffers") != nil || value("cached") != nil {
+        } else if value("buffers") != nil || cached != nil {
             snapshot.buffersKB = value("buffers")
-            snapshot.cachedKB = value("cached")
-            snapshot.buffCacheKB = (value("buffers") ?? 0) + (value("cached") ?? 0)
+            snapshot.cachedKB = cached
+            snapshot.buffCacheKB = (value("buffers") ?? 0) + (cached ?? 0)
         }
         if let total = snapshot.totalKB, let free = snapshot.freeKB {
             snapshot.usedKB = max(0, total - free - (snapshot.buffCacheKB ?? 0))
         }
-        if let swap, swap.count >= 3 {
+        if let swap = rows["Swap"], swap.count >= 3 {
             snapshot.swapTotalKB = swap[0]
             snapshot.swapFreeKB = swap[2]
+        }
+        // `-l`: "Low:" and "High:" rows of total, used, free.
+        if let low = rows["Low"], low.count >= 3 {
+            snapshot.lowTotalKB = low[0]
+            snapshot.lowFreeKB = low[2]
+        }
+        if let high = rows["High"], high.count >= 3 {
+            snapshot.highTotalKB = high[0]
+            snapshot.highFreeKB = high[2]
         }
         return snapshot
     }

@@ -22,25 +22,23 @@ public struct SnapshotAnalysis: Sendable {
     let collector: SnapshotCollector
     /// The meminfo or free snapshot, when one was given.
     public let memory: MemorySnapshot?
-    /// `free`'s unit in kB when its numbers carry none (procps prints KiB unless told otherwise;
-    /// with a meminfo beside it the unit is the one that makes the totals agree).
-    let freeUnitKB: Int64?
+    /// How `free`'s numbers were read, when a free output was given (procps prints KiB unless
+    /// told otherwise; with a meminfo beside it, MemTotal decides).
+    let freeUnit: FreeUnitDecision?
 
     public init(_ collector: SnapshotCollector) {
         self.collector = collector
         let meminfo =
             collector.meminfoLines.isEmpty ? nil : MemInfoSnapshotAnalyzer().snapshot(lines: collector.meminfoLines)
         var free: MemorySnapshot?
-        var unit: Int64?
-        if !collector.freeLines.isEmpty, let plain = MemInfoSnapshotAnalyzer().snapshot(lines: collector.freeLines) {
-            unit = 1
-            if let total = meminfo?.totalKB, let freeTotal = plain.totalKB, freeTotal > 0 {
-                unit = [1, 1024, 1_048_576].min { abs(total - freeTotal * $0) < abs(total - freeTotal * $1) }
-            }
-            free = MemInfoSnapshotAnalyzer(freeUnitKB: unit ?? 1).snapshot(lines: collector.freeLines)
+        var decision: FreeUnitDecision?
+        if !collector.freeLines.isEmpty {
+            let decided = FreeUnitDecision(freeLines: collector.freeLines, memTotalKB: meminfo?.totalKB)
+            free = MemInfoSnapshotAnalyzer(freeUnit: decided.unit).snapshot(lines: collector.freeLines)
+            if free != nil { decision = decided }
         }
         memory = meminfo ?? free
-        freeUnitKB = unit
+        freeUnit = decision
         let managed = collector.zoneInfo.zones.compactMap { $0.counters["managed"] }.reduce(0, +)
         if let total = meminfo?.totalKB, managed > 0, total % managed == 0, [1, 4, 8, 16, 64].contains(total / managed)
         {
@@ -98,7 +96,14 @@ public struct SnapshotAnalysis: Sendable {
                 memoryDetails["memory"] = .object(fields)
             }
             details["memory"] = memoryDetails["memory"]
-            if memory.source == "free", let freeUnitKB { details["free_unit_kb"] = .integer(freeUnitKB) }
+        }
+        if let unit = freeUnit?.unit {
+            if let kilobytes = unit.wholeKilobytes { details["free_unit_kb"] = .integer(kilobytes) }
+            var entry = Details()
+            entry["name"] = .string(unit.name)
+            if !unit.isHuman { entry["bytes"] = .integer(Int64(unit.bytesPerUnit)) }
+            entry["evidence"] = .string(unit.evidence.rawValue)
+            details["free_unit"] = .object(entry)
         }
         if let slab = slabDetails { details["slab"] = .object(slab) }
         if let vmalloc = vmallocDetails { details["vmalloc"] = .object(vmalloc) }
@@ -282,6 +287,7 @@ public struct SnapshotAnalysis: Sendable {
         if collector.sources.contains(where: { $0.format == .meminfo || $0.format == .free }), memory == nil {
             missing.append("MemTotal (the meminfo or free output could not be read)")
         }
+        missing += freeUnit?.notes ?? []
         for format in collector.repeatedFormats.sorted(by: { $0.rawValue < $1.rawValue }) {
             missing.append("\(format.rawValue) was given more than once: the files were read together")
         }

@@ -80,7 +80,7 @@ public struct GFPLayout: Sendable {
     public static let all: [GFPLayout] = [
         .linux2628, .linux2632, .linux310, .rhel7, .linux404, .linux405, .linux414, .linux419, .linux504, .linux515,
         .linux601,
-        .linux606, .linux610,
+        .linux606, .linux610, .linux614,
     ]
 
     /// The layout of kernel `release` (`3.10.0-514.el7.x86_64`, `5.15.158-2-pve`), if it can
@@ -101,7 +101,8 @@ public struct GFPLayout: Sendable {
         case ..<601: return .linux515
         case ..<606: return .linux601
         case ..<610: return .linux606
-        default: return .linux610
+        case ..<614: return .linux610
+        default: return .linux614
         }
     }
 

@@ -47,11 +47,21 @@ extension GFPLayout {
         ],
         composites: modernComposites(atomicBit: false, extraMovable: ["__GFP_SKIP_KASAN"]))
 
-    /// 6.10 and later (read from 6.12.19 and 6.18.2): an enum; bits above `__GFP_ZEROTAGS`
-    /// depend on the configuration and are left undecoded.
+    /// 6.10 - 6.13 (read from 6.12.19): an enum; bits above `__GFP_ZEROTAGS` depend on the
+    /// configuration and are left undecoded.
     public static let linux610 = GFPLayout(
-        name: "6.10", releases: "6.10 and later",
+        name: "6.10", releases: "6.10 - 6.13",
         flags: v5Base + [(0x800000, "__GFP_ZEROTAGS")],
         composites: modernComposites(atomicBit: false, nowaitNoWarn: true),
+        undecodedAbove: 0x800000)
+
+    /// 6.14 and later (read from 6.18.2): the bits of 6.10, but mmflags.h prints the single flags
+    /// from its `TRACE_GFP_FLAGS` list, in bit order, after the composites `GFP_DMA`, `GFP_DMA32`
+    /// and `__GFP_RECLAIM` (`__GFP_HIGHMEM` is no longer a composite of its own):
+    /// `mode:0xd2050(__GFP_RECLAIMABLE|__GFP_IO|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP|__GFP_NOMEMALLOC)`.
+    public static let linux614 = GFPLayout(
+        name: "6.14", releases: "6.14 and later",
+        flags: (v5Base + [(0x800000, "__GFP_ZEROTAGS")]).sorted { $0.bit < $1.bit },
+        composites: modernComposites(atomicBit: false, nowaitNoWarn: true).filter { $0.name != "__GFP_HIGHMEM" },
         undecodedAbove: 0x800000)
 }

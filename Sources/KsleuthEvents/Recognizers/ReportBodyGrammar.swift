@@ -100,6 +100,13 @@ enum ReportBodyGrammar {
             #"Task in \S+ killed"#, #"oom_reaper"#, #"\S.* cpuset="#, #"mems_allowed="#, #"\S+: page allocation"#,
             #"warn_alloc"#, #"(?:DMA|DMA32|Normal|HighMem|Movable|Device) (?:per-cpu|free:)"#,
             #"(?:CPU|cpu) +\d+: hi:"#,
+            // 2.6.x show_free_areas: "Mem-info:", hot/cold per-cpu lists, "Free pages:", "Active:"
+            #"Mem-info:"#, #"cpu \d+ (?:hot|cold): "#, #"Free pages: "#, #"Active:\d"#, #"\d+ reserved pages"#,
+            // zone and buddy lines wrapped by a console or a mail client: the continuation
+            // starts with a zone field, an order's count, its migrate types or the total
+            #"[a-z_]+(?:\((?:anon|file)\))?:\d+kB"#, #"pages_scanned:\d"#, #"all_unreclaimable\? "#,
+            #"\d+\*\d+kB"#, #"\([UMERHCI]+\) "#, #"= \d+kB"#, #"\d+kB$"#,
+            #"\S*B(?: \([UMERHCI]+\))? (?:\d+\*\d+kB|= \d+kB|[a-z_]+(?:\((?:anon|file)\))?:\d+kB)"#,
             #"[a-z_]+ \d+$"#, #"cache:\d+KB"#, #"  cache: "#, #"  node "#, #"hugepages"#,
             #"Hugepages"#, #"HighMem/MovableOnly"#,
             #"\d+ pages (?:RAM|HighMem|reserved|shared|non-shared|hwpoisoned|cma)"#,
@@ -121,7 +128,8 @@ enum ReportBodyGrammar {
     /// Lines after which a report may stop without being truncated.
     static let terminalMarkers: [[UInt8]] = [
         "---[ end trace", "---[ end Kernel panic", "</TASK>", "Killed process", "oom_reaper: reaped",
-        "pages hwpoisoned", "pages reserved", "pages cma reserved", "Kernel Offset:", "Rebooting in",
+        "pages hwpoisoned", "pages reserved", "pages cma reserved", "pages non-shared", "pages swap cached",
+        "Kernel Offset:", "Rebooting in",
         "==================", "Out of memory and no killable", "CR2: ", "Disabling IRQ #",
     ].map { Array($0.utf8) }
 
