@@ -252,9 +252,12 @@ public final class IncidentRecognizer {
     private func markTerminal(_ message: UnsafeRawBufferPointer, _ streamIndex: Int) {
         var start = 0
         while start < message.count, message[start] == 0x20 || message[start] == 0x09 { start += 1 }
-        let trimmed = UnsafeRawBufferPointer(rebasing: message[start...])
+        let trimmed = UnsafeRawBufferPointer(rebasing: message[start...]).trimmingTrailingSpaces
+        // At the start (`Killed process …`), at the end after a count (`0 pages hwpoisoned`),
+        // or inside a longer line.
         streams[streamIndex].open!.lastLineIsTerminal = ReportBodyGrammar.terminalMarkers.contains {
-            trimmed.hasPrefix($0) || (trimmed.count > $0.count + 8 && trimmed.containsBytes($0))
+            trimmed.hasPrefix($0) || trimmed.hasSuffix($0)
+                || (trimmed.count > $0.count + 8 && trimmed.containsBytes($0))
         }
     }
 

@@ -194,6 +194,10 @@ extension UnsafeRawBufferPointer {
         count >= prefix.count && prefix.indices.allSatisfy { self[$0] == prefix[$0] }
     }
 
+    func hasSuffix(_ suffix: [UInt8]) -> Bool {
+        count >= suffix.count && suffix.indices.allSatisfy { self[count - suffix.count + $0] == suffix[$0] }
+    }
+
     func containsBytes(_ needle: [UInt8]) -> Bool {
         guard needle.count <= count, let first = needle.first else { return false }
         var index = 0
