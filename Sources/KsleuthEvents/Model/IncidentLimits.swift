@@ -23,6 +23,10 @@ public struct IncidentLimits: Sendable, Hashable {
     /// (`Sending NMI from CPU 1 to CPUs 2:`): the kernel waits up to 10 s for the answers.
     public var backtraceWaitMicroseconds: Int64 = 10_000_000
 
+    /// How long after a lone header its body may still begin (a slow console printed the soft
+    /// lockup's header at 482 s and its `CPU: 0 PID: 1 …` line at 510 s).
+    public var maximumBodyDelayMicroseconds: Int64 = 60_000_000
+
     /// The pause that ends a report of `family`.
     public func maximumPause(for family: IncidentFamily) -> Int64 {
         family == .memory ? maximumMemoryReportPauseMicroseconds : maximumPauseMicroseconds

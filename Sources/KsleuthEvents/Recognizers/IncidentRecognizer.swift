@@ -83,7 +83,7 @@ public final class IncidentRecognizer {
         } else if nextReportID == 0, kernelLinesSeen <= Self.headerlessStartLines,
             FrameGrammar.startsReportTail(Array(message)), rules.isBodyLine(message, using: scratch)
         {
-            startHeaderless(line, streamIndex, scope)
+            startHeaderless(line, streamIndex)
         } else {
             streams[streamIndex].leadIn.offer(message) { evidence(line) }
         }
@@ -174,7 +174,7 @@ public final class IncidentRecognizer {
 
     /// A log that starts inside a report (`EIP: delay_tsc+0x3b/0xe0` on its first line) keeps
     /// that report's tail as an incident of its own, marked as missing its header.
-    private func startHeaderless(_ line: LogLine, _ streamIndex: Int, _ scope: ReportContext.Scope) {
+    private func startHeaderless(_ line: LogLine, _ streamIndex: Int) {
         var report = OpenReport(
             id: nextReportID, kind: .oops, header: evidence(line), leadIn: [], line: line, absorbs: [],
             hasDieLine: false)
@@ -280,7 +280,7 @@ public final class IncidentRecognizer {
                 var paused = now - last > pause
                 // A header whose body a slow console printed long after it: the body's first
                 // line (`CPU: 0 PID: 1 Comm: swapper …`) still continues it.
-                if paused, open.lines.count == 1, now - last <= limits.maximumMemoryReportPauseMicroseconds,
+                if paused, open.lines.count == 1, now - last <= limits.maximumBodyDelayMicroseconds,
                     line.caller == nil || streams[index].caller == line.caller,
                     rules.isBodyLine(line.message, using: scratch)
                 {
