@@ -32,6 +32,8 @@ public struct OOMAnalyzer: IncidentAnalyzer {
         details["memory"] = .object(Self.memory(findings.memory))
         details["tasks"] = .object(Self.tasks(report, findings))
         details["zones"] = .list(findings.zones.map { .object(Self.zone($0, order: report.trigger?.order ?? 0)) })
+        let requestZone = OOMRequestZone(findings).detail
+        if !requestZone.isEmpty { details["request_zone"] = .object(requestZone) }
         if report.slabTablePresent {
             details["unreclaimable_slab"] = .list(
                 report.slabs.sorted { $0.totalKB > $1.totalKB }.prefix(10).map {
