@@ -13,15 +13,9 @@ public struct ProcModules: Sendable {
 
     /// The warnings a user should see (garbage lines, hidden addresses), empty when none.
     public var warnings: [String] {
-        var result: [String] = []
-        if skippedLines > 0 {
-            let lines = firstSkippedLines.map(String.init).joined(separator: ", ")
-            result.append("skipped \(skippedLines) line(s) that are not modules (first: line \(lines))")
-        }
-        if addressesHidden {
-            result.append("every address is 0: /proc/modules was read without permission (kptr_restrict)")
-        }
-        return result
+        ListingWarnings.warnings(
+            skippedLines: skippedLines, firstSkippedLines: firstSkippedLines, addressesHidden: addressesHidden,
+            entries: "modules", file: "/proc/modules")
     }
 }
 

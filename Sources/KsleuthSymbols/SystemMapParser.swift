@@ -13,15 +13,9 @@ public struct SystemMap: Sendable {
 
     /// The warnings a user should see (garbage lines, hidden addresses), empty when none.
     public var warnings: [String] {
-        var result: [String] = []
-        if skippedLines > 0 {
-            let lines = firstSkippedLines.map(String.init).joined(separator: ", ")
-            result.append("skipped \(skippedLines) line(s) that are not symbols (first: line \(lines))")
-        }
-        if addressesHidden {
-            result.append("every address is 0: kallsyms was read without permission (kptr_restrict)")
-        }
-        return result
+        ListingWarnings.warnings(
+            skippedLines: skippedLines, firstSkippedLines: firstSkippedLines, addressesHidden: addressesHidden,
+            entries: "symbols", file: "kallsyms")
     }
 }
 

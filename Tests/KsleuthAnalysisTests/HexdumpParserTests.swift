@@ -306,18 +306,6 @@ struct MalformedHexdumpTests {
         #expect(dump.problems.contains("dump spans more than 256 bytes; the rest was not kept"))
     }
 
-    /// The peak resident set size of this process so far, in bytes.
-    static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        #if canImport(Darwin)
-            getrusage(RUSAGE_SELF, &usage)
-            return Int(usage.ru_maxrss)
-        #else
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-            return Int(usage.ru_maxrss) * 1024
-        #endif
-    }
-
     /// 64 MB here (the debug build reads about 10 MB/s); `make bench` runs the same dump at
     /// 1 GiB through the release build (bench/hostile_benchmark.py, `slub-dump`).
     @Test("a 64 MB SLUB dump: the report's cap bounds the decode, which names the rows it did not read")
@@ -338,9 +326,9 @@ struct MalformedHexdumpTests {
             before: header, prefix: "Object ", start: 0xffff_8802_1436_1930, step: 16, suffix: suffix,
             rows: (64 << 20) / rowLength, after: "")
         #expect(source.totalCount >= 64 << 20 - rowLength)
-        let peakBefore = Self.peakResidentBytes()
+        let peakBefore = peakResidentBytes()
         let (incidents, summary) = try source.analyze(name: "64mb.log")
-        let growth = Self.peakResidentBytes() - peakBefore
+        let growth = peakResidentBytes() - peakBefore
         #expect(source.bytesHandedOut == source.totalCount)
         #expect(summary.incidentCount == 1)
         #expect(growth < 256 << 20, "peak memory grew by \(growth >> 20) MiB")

@@ -125,18 +125,6 @@ final class GeneratingByteSource: ByteSource {
     }
 }
 
-/// The peak resident set size of this process so far, in bytes.
-func peakResidentBytes() -> Int {
-    var usage = rusage()
-    #if canImport(Darwin)
-        getrusage(RUSAGE_SELF, &usage)
-        return Int(usage.ru_maxrss)
-    #else
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Int(usage.ru_maxrss) * 1024
-    #endif
-}
-
 /// How a test splits the reads of a source.
 enum Chunking: CustomTestStringConvertible, Sendable {
     case whole
